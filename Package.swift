@@ -1,0 +1,71 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point one way: rig (executable) → RigCLI → TatorSteps / RigSSH / RigVersioning / RigLab
+// → RigKit (engine) → RigModel (values). The engine never imports Tator, SSH or CLI code.
+let package = Package(
+    name: "rig",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rig", targets: ["rig"]),
+        .library(name: "RigKit", targets: ["RigKit"]),
+        .library(name: "RigCLI", targets: ["RigCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Value types: workflows, steps, hosts, expressions, diagnostics.
+        .target(
+            name: "RigModel",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        // Process spawning with a new process group and a parent-death signal (posix_spawn cannot set one).
+        .target(name: "CRigSpawn"),
+        // The engine: loading, validation, expressions, graph, scheduler/executor, state, transports, generic steps.
+        .target(
+            name: "RigKit",
+            dependencies: [
+                "RigModel", "CRigSpawn",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The OpenSSH-client transport.
+        .target(name: "RigSSH", dependencies: ["RigKit"]),
+        // libgit2 from Debian's libgit2-dev.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        // The revision store: every run's files versioned with libgit2.
+        .target(name: "RigVersioning", dependencies: ["RigKit", "CGit2"]),
+        // Tator's multi-node tutorial, one step type per stage.
+        .target(name: "TatorSteps", dependencies: ["RigKit"]),
+        // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
+        .target(name: "RigLab", dependencies: ["RigKit"]),
+        // The command line, as a library so a Swift package can start it with its own step types.
+        .target(
+            name: "RigCLI",
+            dependencies: [
+                "RigKit", "RigSSH", "RigVersioning", "TatorSteps", "RigLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "rig", dependencies: ["RigCLI"]),
+        .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
+
+        .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
+        .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),
+        .testTarget(name: "RigSSHTests", dependencies: ["RigSSH"]),
+        .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
+        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps"]),
+        .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
+        .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#ifndef RIG_SPAWN_H
+#define RIG_SPAWN_H
+#endif

@@ -1,0 +1,136 @@
+import OrderedCollections
+import RigModel
+
+/// Everything a step type needs to build or run one task: the step, its target host and its
+/// rendered parameters (schema defaults applied, expressions evaluated).
+public struct StepInvocation: Sendable {
+    public enum Mode: Sendable, Hashable {
+        /// Real values: secrets and upstream outputs are filled in.
+        case execute
+        /// For `rig plan` and fingerprints: secrets and unknown outputs are placeholders.
+        case display
+    }
+
+    public var step: Step
+    public var task: TaskID
+    public var host: InventoryHost
+    public var parameters: OrderedDictionary<String, Value>
+    public var inventory: Inventory
+    public var mode: Mode
+
+    public init(step: Step, task: TaskID, host: InventoryHost, parameters: OrderedDictionary<String, Value>,
+                inventory: Inventory, mode: Mode) {
+        self.step = step
+        self.task = task
+        self.host = host
+        self.parameters = parameters
+        self.inventory = inventory
+        self.mode = mode
+    }
+
+    public func string(_ name: String) -> String? { parameters[name]?.stringValue }
+    public func int(_ name: String) -> Int? { parameters[name]?.intValue }
+    public func bool(_ name: String) -> Bool? { parameters[name]?.boolValue }
+}
+
+/// How a finished task went, when it did not fail.
+public struct TaskResult: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Nothing needed doing (a check or guard found it done).
+        case ok
+        /// The task changed the host.
+        case changed
+    }
+
+    public var status: Status
+    public var outputs: OrderedDictionary<String, String>
+    public var message: String?
+
+    public init(status: Status, outputs: OrderedDictionary<String, String> = [:], message: String? = nil) {
+        self.status = status
+        self.outputs = outputs
+        self.message = message
+    }
+}
+
+/// Why a task failed, with the next thing for the user to check.
+public enum StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The command ran and exited non-zero (or was killed by a signal).
+    case commandFailed(exitCode: Int32, message: String)
+    /// The host could not be reached: connection, authentication or host key.
+    case unreachable(host: String, address: String, reason: String)
+    case timedOut(after: Duration)
+    case cancelled
+    /// The step type itself refused (bad parameters it could only see at run time, a failed precondition).
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .commandFailed(let code, let message):
+            return message.isEmpty ? "command exited with status \(code)" : "command exited with status \(code): \(message)"
+        case .unreachable(let host, let address, let reason):
+            return "host \(host) (\(address)) is unreachable: \(reason)"
+        case .timedOut(let after):
+            return "timed out after \(after)"
+        case .cancelled:
+            return "cancelled"
+        case .failed(let message):
+            return message
+        }
+    }
+}
+
+/// What the engine lends a running task. A protocol so step types can be tested with a fake.
+public protocol TaskContext: Sendable {
+    /// The transport of an inventory host (`nil` name: the task's own host).
+    func transport(for hostName: String?) throws -> any Transport
+    /// The task's log; text written here is redacted of secrets before it reaches the file.
+    var log: any TaskLog { get }
+    var cancellation: CancellationToken { get }
+    /// Runs a plan the standard way: check, then each action in order; parses outputs.
+    func run(_ plan: TaskPlan, invocation: StepInvocation) throws -> TaskResult
+}
+
+/// A task's log file.
+public protocol TaskLog: Sendable {
+    func write(_ text: String)
+    var path: String { get }
+}
+
+/// The extension point for every kind of step: built-in (`shell`), Tator stages, Swift packages
+/// and executable plugins all conform and register in a `StepTypeRegistry`.
+public protocol StepType: Sendable {
+    /// The `type:` name, e.g. `shell` or `tator.nfs-server`.
+    var name: String { get }
+    /// One line for `rig steps`.
+    var summary: String { get }
+    var schema: ParameterSchema { get }
+    /// Checks beyond the schema (rules across parameters); parameters are rendered where they
+    /// can be at load time (`context.render`).
+    func validate(_ step: Step, context: ValidationContext) -> [Diagnostic]
+    /// What the task will do on its host. Also called in `.display` mode for `rig plan`.
+    func plan(_ invocation: StepInvocation) throws -> TaskPlan
+    /// Runs the task. The default runs `plan(_:)` through the context.
+    func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult
+}
+
+extension StepType {
+    public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] { [] }
+
+    public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {
+        try context.run(plan(invocation), invocation: invocation)
+    }
+}
+
+/// What a step type's `validate` can see.
+public struct ValidationContext: Sendable {
+    public var workflow: Workflow
+    /// Renders a parameter with what is known before running (inputs, hosts); nil when it
+    /// depends on something only known at run time (step outputs, secrets).
+    public var render: @Sendable (ParameterNode) -> Value?
+
+    public init(workflow: Workflow, render: @escaping @Sendable (ParameterNode) -> Value?) {
+        self.workflow = workflow
+        self.render = render
+    }
+}
