@@ -21,20 +21,22 @@ extension GitRepository {
     /// on that side. Empty when both are equal.
     static func patch(old: Data?, new: Data?, path: String) throws -> String {
         GitLibrary.ensureInitialized()
-        var patch: OpaquePointer?
-        let code = (old ?? Data()).withUnsafeBytes { oldBytes in
-            (new ?? Data()).withUnsafeBytes { newBytes in
-                git_patch_from_buffers(
-                    &patch,
-                    old == nil ? nil : oldBytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), oldBytes.count, path,
-                    new == nil ? nil : newBytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), newBytes.count, path, nil)
+        // The patch points into both buffers (it copies nothing), so it is formatted while they live.
+        return try (old ?? Data()).withUnsafeBytes { oldBytes in
+            try (new ?? Data()).withUnsafeBytes { newBytes in
+                var patch: OpaquePointer?
+                try gitCheck(
+                    git_patch_from_buffers(
+                        &patch,
+                        old == nil ? nil : oldBytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), oldBytes.count, path,
+                        new == nil ? nil : newBytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), newBytes.count, path, nil),
+                    "compare \(path)")
+                defer { git_patch_free(patch) }
+                var buffer = git_buf()
+                defer { git_buf_dispose(&buffer) }
+                try gitCheck(git_patch_to_buf(&buffer, patch), "format patch of \(path)")
+                return buffer.ptr.map { String(cString: $0) } ?? ""
             }
         }
-        try gitCheck(code, "compare \(path)")
-        defer { git_patch_free(patch) }
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        try gitCheck(git_patch_to_buf(&buffer, patch), "format patch of \(path)")
-        return buffer.ptr.map { String(cString: $0) } ?? ""
     }
 }

@@ -37,3 +37,20 @@ public struct ObjectID: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     public static func < (a: ObjectID, b: ObjectID) -> Bool { a.hex < b.hex }
 }
+
+extension ObjectID {
+    /// Encoded as the bare hex string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let id = ObjectID(hex: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a 40-character object id")
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+}

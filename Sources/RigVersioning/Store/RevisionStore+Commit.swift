@@ -63,11 +63,14 @@ extension RevisionStore {
         }
     }
 
+    func resolveAuthor(_ explicit: Signature?, repository: GitRepository) -> Signature {
+        Self.author(explicit: explicit, environment: environment, configured: explicit == nil ? repository.defaultSignature() : nil)
+    }
+
     /// Explicit author, else `RIG_AUTHOR_NAME`/`RIG_AUTHOR_EMAIL` (each falling back separately),
     /// else `user.name`/`user.email` from git config, else `rig <rig@localhost>`.
-    func resolveAuthor(_ explicit: Signature?, repository: GitRepository) -> Signature {
+    static func author(explicit: Signature?, environment: [String: String], configured: Signature?) -> Signature {
         if let explicit { return explicit }
-        let configured = repository.defaultSignature()
         let name = environment["RIG_AUTHOR_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.name ?? "rig"
         let email = environment["RIG_AUTHOR_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.email ?? "rig@localhost"
         return Signature(name: name, email: email)

@@ -83,6 +83,7 @@ extension RevisionStore {
         let newFiles = Dictionary(try files.map { (try RecordedFiles.normalized($0.path), $0.content) }) { _, last in last }
         let oldFiles = Dictionary(try self.files(at: old).map { ($0.path, $0.content) }) { _, last in last }
         return try Set(oldFiles.keys).union(newFiles.keys).sorted()
+            .filter { oldFiles[$0] != newFiles[$0] }
             .map { try GitRepository.patch(old: oldFiles[$0], new: newFiles[$0], path: $0) }
             .joined()
     }
