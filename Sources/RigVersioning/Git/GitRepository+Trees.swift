@@ -17,6 +17,36 @@ extension GitRepository {
         return try write(root)
     }
 
+    /// A copy of `base` (nil: the empty tree) with the file at `path` set to `blob`, creating
+    /// folders as needed; only the trees along the path are rewritten.
+    func tree(_ base: ObjectID?, setting path: String, to blob: ObjectID) throws -> ObjectID {
+        try tree(base, setting: path.split(separator: "/").map(String.init)[...], to: blob)
+    }
+
+    private func tree(_ base: ObjectID?, setting components: ArraySlice<String>, to blob: ObjectID) throws -> ObjectID {
+        let baseTree = try base.map(lookupTree)
+        var builder: OpaquePointer?
+        try gitCheck(git_treebuilder_new(&builder, pointer, baseTree?.pointer), "start a tree")
+        defer { git_treebuilder_free(builder) }
+        guard let name = components.first else { throw GitError.invalidSpec(operation: "set a file in a tree", message: "empty path") }
+        var oid: git_oid
+        let mode: git_filemode_t
+        if components.count == 1 {
+            oid = blob.oid
+            mode = GIT_FILEMODE_BLOB
+        } else {
+            let existing = git_treebuilder_get(builder, name).flatMap { entry in
+                git_tree_entry_type(entry) == GIT_OBJECT_TREE ? ObjectID(git_tree_entry_id(entry)) : nil
+            }
+            oid = try tree(existing, setting: components.dropFirst(), to: blob).oid
+            mode = GIT_FILEMODE_TREE
+        }
+        try gitCheck(git_treebuilder_insert(nil, builder, name, &oid, mode), "add \(name) to a tree")
+        var written = git_oid()
+        try gitCheck(git_treebuilder_write(&written, builder), "write tree")
+        return ObjectID(written)
+    }
+
     private func write(_ node: TreeNode) throws -> ObjectID {
         var builder: OpaquePointer?
         try gitCheck(git_treebuilder_new(&builder, pointer, nil), "start a tree")

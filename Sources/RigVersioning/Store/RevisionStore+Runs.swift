@@ -25,10 +25,7 @@ extension RevisionStore {
         let content = try record.encoded()
         return try write { repository in
             let parent = try repository.referenceTarget(Self.runsReference).map(repository.commitInfo)
-            var blobs = try parent.map { try repository.lookupTree($0.tree).blobIDs() } ?? []
-            blobs.removeAll { $0.path == path }
-            blobs.append((path, try repository.createBlob(content)))
-            let tree = try repository.writeTree(blobs: blobs)
+            let tree = try repository.tree(parent?.tree, setting: path, to: try repository.createBlob(content))
             if let parent, parent.tree == tree { return parent.id }
 
             let signature = resolveAuthor(author, repository: repository)
