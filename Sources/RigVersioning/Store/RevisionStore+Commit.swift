@@ -32,8 +32,7 @@ extension RevisionStore {
         let workspace = workflowDirectory.flatMap { WorkspaceProvenance.inspect(directory: $0) }
         return try write { repository in
             let signature = resolveAuthor(author, repository: repository)
-            let branch = try repository.symbolicTarget("HEAD") ?? "HEAD"
-            let parent = try repository.referenceTarget(branch).map(repository.commitInfo)
+            let parent = try repository.referenceTarget(Self.branchReference).map(repository.commitInfo)
             let tree = try repository.writeTree(files: files)
             if let parent, parent.tree == tree { return Revision(parent) }
 
@@ -44,7 +43,7 @@ extension RevisionStore {
 
             let id = try repository.createCommit(
                 tree: tree, parents: parent.map { [$0.id] } ?? [], author: signature, committer: signature, message: message)
-            try repository.updateReference(branch, to: id, expecting: parent?.id, logMessage: "rig: revision")
+            try repository.updateReference(Self.branchReference, to: id, expecting: parent?.id, logMessage: "rig: revision")
             return Revision(try repository.commitInfo(id))
         }
     }

@@ -13,6 +13,7 @@ public final class RevisionStore: Sendable {
     /// The folder beside a workflow where rig keeps its state and this store.
     public static let stateFolderName = ".rig"
     public static let branch = "main"
+    static let branchReference = "refs/heads/\(branch)"
     /// The separate chain of run records.
     public static let runsReference = "refs/rig/runs"
     static let lockFileName = "rig-write.lock"
@@ -101,6 +102,10 @@ public final class RevisionStore: Sendable {
         }
         guard version <= formatVersion else {
             throw RevisionStoreError.newerFormat(store: store, found: version, supported: formatVersion)
+        }
+        let head = try? repository.symbolicTarget("HEAD")
+        guard head == branchReference else {
+            throw RevisionStoreError.headMismatch(store: store, head: head ?? "a commit id")
         }
         for reference in ["HEAD", runsReference] {
             do {

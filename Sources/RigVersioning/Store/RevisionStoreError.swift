@@ -8,6 +8,9 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
     case cannotCreate(store: String, detail: String)
     /// Files of the store were deleted or damaged by hand, or an object cannot be read.
     case damaged(store: String, detail: String)
+    /// HEAD does not point at rig's branch (e.g. after `git clone --mirror` of a remote whose
+    /// default branch has another name).
+    case headMismatch(store: String, head: String)
     /// The store was written by a newer rig.
     case newerFormat(store: String, found: Int, supported: Int)
     /// Another rig process held the store's write lock for longer than the wait limit.
@@ -45,6 +48,12 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
                 the revision store at \(store) is damaged: \(detail). rig has not changed it. \
                 Inspect it with `git --git-dir \(store) fsck`; to keep working, start a fresh store \
                 with `rig init --fresh-store`, which moves the damaged one aside (nothing is deleted).
+                """
+        case .headMismatch(let store, let head):
+            return """
+                HEAD of the revision store at \(store) points to \(head), but rig keeps revisions on \
+                refs/heads/\(RevisionStore.branch). Point it back with \
+                `git --git-dir \(store) symbolic-ref HEAD refs/heads/\(RevisionStore.branch)`.
                 """
         case .newerFormat(let store, let found, let supported):
             return """
