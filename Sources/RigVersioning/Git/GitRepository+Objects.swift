@@ -91,8 +91,9 @@ extension GitRepository {
     }
 }
 
-/// An owned `git_commit`; it keeps its repository alive and frees the commit on deinit.
-final class GitCommit {
+/// An owned libgit2 object (commit, tree): it keeps its repository alive, since the object
+/// borrows from it, and frees the object on deinit.
+class GitObject {
     let pointer: OpaquePointer
     let repository: GitRepository
 
@@ -101,7 +102,11 @@ final class GitCommit {
         self.repository = repository
     }
 
-    deinit { git_commit_free(pointer) }
+    // `git_commit_free`, `git_tree_free` and the like are all `git_object_free`.
+    deinit { git_object_free(pointer) }
+}
+
+final class GitCommit: GitObject {
 
     var id: ObjectID { ObjectID(git_commit_id(pointer)) }
     var treeID: ObjectID { ObjectID(git_commit_tree_id(pointer)) }
@@ -118,17 +123,7 @@ final class GitCommit {
     }
 }
 
-/// An owned `git_tree`; it keeps its repository alive and frees the tree on deinit.
-final class GitTree {
-    let pointer: OpaquePointer
-    let repository: GitRepository
-
-    init(pointer: OpaquePointer, repository: GitRepository) {
-        self.pointer = pointer
-        self.repository = repository
-    }
-
-    deinit { git_tree_free(pointer) }
+final class GitTree: GitObject {
 
     struct Entry {
         var name: String

@@ -118,11 +118,14 @@ extension RevisionStore {
     public func verify() throws -> Int {
         try read { repository in
             var count = 0
+            var readBlobs = Set<ObjectID>()
             for reference in ["HEAD", Self.runsReference] {
                 guard let tip = try repository.referenceTarget(reference) else { continue }
                 for id in try repository.walk(from: tip) {
                     let commit = try repository.commitInfo(id)
-                    for blob in try repository.lookupTree(commit.tree).blobIDs() { _ = try repository.blobContent(blob.id) }
+                    for blob in try repository.lookupTree(commit.tree).blobIDs() where readBlobs.insert(blob.id).inserted {
+                        _ = try repository.blobContent(blob.id)
+                    }
                     count += 1
                 }
             }
