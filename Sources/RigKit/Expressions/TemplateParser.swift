@@ -20,7 +20,10 @@ public enum TemplateParser {
                 i += 1
                 continue
             }
-            guard let close = closingOffset(scalars, from: i + 3) else { throw .unterminated(at: locate(i)) }
+            // An unclosed quote inside would hide the `}}`: then take the first `}}` so the lexer reports the quote.
+            guard let close = closingOffset(scalars, from: i + 3) ?? firstClosing(scalars, from: i + 3) else {
+                throw .unterminated(at: locate(i))
+            }
             if !literal.isEmpty {
                 parts.append(.text(String(literal)))
                 literal = String.UnicodeScalarView()
@@ -64,6 +67,15 @@ public enum TemplateParser {
             } else if c == "}", i + 1 < s.count, s[i + 1] == "}" {
                 return i
             }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func firstClosing(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        var i = start
+        while i + 1 < s.count {
+            if s[i] == "}", s[i + 1] == "}" { return i }
             i += 1
         }
         return nil

@@ -12,20 +12,20 @@ extension NodeReader {
     func inventoryHosts(_ node: Node) -> [InventoryHost] {
         switch node {
         case .sequence:
-            return hostList(node, defaults: nil)
+            return hostList(node, defaults: InventoryHost(name: "", address: ""))
         case .mapping:
             guard let fields = mapping(node, "the inventory") else { return [] }
             checkKeys(fields, allowed: ["defaults", "hosts"], in: "the inventory")
-            var defaults: (fields: [MappingEntry], node: Node)?
+            var defaults = InventoryHost(name: "", address: "")
             if let entry = fields.first(where: { $0.key == "defaults" }), let entries = mapping(entry.value, "'defaults'") {
                 checkKeys(entries, allowed: Self.defaultsKeys, in: "'defaults'")
-                defaults = (entries, entry.value)
+                for field in entries { apply(field, to: &defaults) }
             }
             guard let hosts = fields.first(where: { $0.key == "hosts" }) else {
                 error("the inventory has no 'hosts' list", at: node, hint: "list the machines under `hosts:`, each with a name and an address")
                 return []
             }
-            return hostList(hosts.value, defaults: defaults?.fields)
+            return hostList(hosts.value, defaults: defaults)
         default:
             error("the inventory must be a list of hosts or a map with 'defaults' and 'hosts', not \(describe(node))", at: node,
                   hint: "see docs/inventory.md")
@@ -33,15 +33,16 @@ extension NodeReader {
         }
     }
 
-    private func hostList(_ node: Node, defaults: [MappingEntry]?) -> [InventoryHost] {
+    /// `defaults` holds the fields of `defaults:`, read once; each host starts from it.
+    private func hostList(_ node: Node, defaults: InventoryHost) -> [InventoryHost] {
         guard case .sequence(let items) = node else {
             error("'hosts' must be a list of hosts, not \(describe(node))", at: node, hint: "start each host with '- name: NAME'")
             return []
         }
-        return items.compactMap { host($0, defaults: defaults ?? []) }
+        return items.compactMap { host($0, defaults: defaults) }
     }
 
-    private func host(_ node: Node, defaults: [MappingEntry]) -> InventoryHost? {
+    private func host(_ node: Node, defaults: InventoryHost) -> InventoryHost? {
         guard let fields = mapping(node, "a host", hint: "a host is a map with at least a name: `- {name: master, address: 192.168.1.10}`") else { return nil }
         checkKeys(fields, allowed: Self.hostKeys, in: "a host")
         guard let nameField = fields.first(where: { $0.key == "name" }) else {
@@ -49,11 +50,12 @@ extension NodeReader {
             return nil
         }
         guard let name = string(nameField.value, "name") else { return nil }
-        var host = InventoryHost(name: name, address: name, location: location(nameField.value))
-        // Defaults first, so the host's own fields override them; labels and vars merge key by key.
-        for field in defaults + fields {
-            apply(field, to: &host)
-        }
+        // The host's own fields override the defaults; labels and vars merge key by key, roles add up.
+        var host = defaults
+        host.name = name
+        host.address = name
+        host.location = location(nameField.value)
+        for field in fields { apply(field, to: &host) }
         return host
     }
 

@@ -19,7 +19,7 @@ public struct WorkflowLoader {
         let problems = DiagnosticCollector()
         let workflow = read(path, inventoryPath: inventoryPath, problems: problems)
         if problems.hasErrors || workflow == nil {
-            throw ValidationFailure(problems.diagnostics)
+            throw ValidationFailure(problems.diagnostics.sortedByLocation())
         }
         return workflow!
     }

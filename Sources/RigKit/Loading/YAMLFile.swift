@@ -7,7 +7,8 @@ final class YAMLFile {
     /// The path as shown in messages.
     let path: String
     let text: String
-    /// Keys renamed so a mapping with a duplicated key still parses (the duplicate is reported once).
+    /// Keys renamed so a mapping with a duplicated key still parses (the duplicate is reported once);
+    /// written into the YAML as the escape `\u0001`, so no real key can collide with it.
     static let duplicateKeyPrefix = "\u{1}rig-duplicate-"
 
     private init(path: String, text: String) {
@@ -132,7 +133,7 @@ final class YAMLFile {
         var scalars = Array(lines[line - 1].unicodeScalars)
         var keyEnd = column - 1 + length
         if let quote = scalars.indices.contains(column - 1) ? scalars[column - 1] : nil, quote == "\"" || quote == "'" { keyEnd += 2 }
-        scalars.replaceSubrange((column - 1)..<min(keyEnd, scalars.count), with: "\"\(Self.duplicateKeyPrefix)\(index)\"".unicodeScalars)
+        scalars.replaceSubrange((column - 1)..<min(keyEnd, scalars.count), with: "\"\\u0001rig-duplicate-\(index)\"".unicodeScalars)
         lines[line - 1] = String(String.UnicodeScalarView(scalars))
         return lines.joined(separator: "\n")
     }

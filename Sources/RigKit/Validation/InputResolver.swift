@@ -8,20 +8,22 @@ public enum InputResolver {
     public static func resolve(_ workflow: Workflow, assignments: [String], files: [String]) throws(ValidationFailure) -> OrderedDictionary<String, Value> {
         let problems = DiagnosticCollector()
         var given: [String: Value] = [:]
+        // Names given a value that did not check out: reported once, not again as missing.
+        var rejected = Set<String>()
         for declaration in workflow.inputs {
             if let value = declaration.defaultValue { given[declaration.name] = value }
         }
         for path in files {
-            readFile(path, workflow: workflow, into: &given, problems: problems)
+            readFile(path, workflow: workflow, into: &given, rejected: &rejected, problems: problems)
         }
         for assignment in assignments {
-            readAssignment(assignment, workflow: workflow, into: &given, problems: problems)
+            readAssignment(assignment, workflow: workflow, into: &given, rejected: &rejected, problems: problems)
         }
         var values = OrderedDictionary<String, Value>()
         for declaration in workflow.inputs {
             if let value = given[declaration.name] {
                 values[declaration.name] = value
-            } else if declaration.required {
+            } else if declaration.required, !rejected.contains(declaration.name) {
                 problems.error("input '\(declaration.name)' is required but was not given", at: declaration.location,
                                hint: "give it with `--input \(declaration.name)=VALUE`, or a line `\(declaration.name): VALUE` in a file passed with --inputs"
                                    + (declaration.description.map { " (\($0))" } ?? ""))
@@ -33,7 +35,8 @@ public enum InputResolver {
         return values
     }
 
-    private static func readFile(_ path: String, workflow: Workflow, into given: inout [String: Value], problems: DiagnosticCollector) {
+    private static func readFile(_ path: String, workflow: Workflow, into given: inout [String: Value], rejected: inout Set<String>,
+                                 problems: DiagnosticCollector) {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
         guard let file = YAMLFile.read(path, what: "inputs", diagnostics: &diagnostics),
@@ -46,13 +49,15 @@ public enum InputResolver {
                 try InputValues.check(value, against: declaration)
                 given[declaration.name] = value
             } catch {
+                rejected.insert(declaration.name)
                 problems.error("input '\(declaration.name)': \(error.message)", at: reader.location(entry.value),
                                hint: error.hint ?? "input '\(declaration.name)' is \(declaration.type.article) \(declaration.type)")
             }
         }
     }
 
-    private static func readAssignment(_ assignment: String, workflow: Workflow, into given: inout [String: Value], problems: DiagnosticCollector) {
+    private static func readAssignment(_ assignment: String, workflow: Workflow, into given: inout [String: Value], rejected: inout Set<String>,
+                                 problems: DiagnosticCollector) {
         let flag = "--input \(assignment)"
         guard let equals = assignment.firstIndex(of: "=") else {
             problems.error("\(flag): expected NAME=VALUE", at: nil, hint: "write the input's name, '=' and its value: `--input domain=tator.lan`")
@@ -66,6 +71,7 @@ public enum InputResolver {
             try InputValues.check(value, against: declaration)
             given[name] = value
         } catch {
+            rejected.insert(name)
             problems.error("\(flag): \(error.message)", at: nil,
                            hint: error.hint ?? "input '\(name)' is \(declaration.type.article) \(declaration.type)"
                                + (declaration.type.isList ? "; separate the items with commas" : ""))
