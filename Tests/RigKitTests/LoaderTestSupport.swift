@@ -11,11 +11,12 @@ struct FakeShell: StepType {
         .init("run", .script, required: true, description: "the command or script"),
         .init("env", .map(.string), description: "environment variables"),
         .init("cwd", .path, description: "working directory"),
+        .init("shell", .string, description: "another interpreter"),
     ])
     func plan(_ invocation: StepInvocation) throws -> TaskPlan { TaskPlan(Command(invocation.string("run") ?? "")) }
 }
 
-/// A join point without parameters, like `noop`/`group`.
+/// A join point without parameters, like `noop` and `group`.
 struct FakeNoop: StepType {
     var name = "noop"
     var summary = "Does nothing."
@@ -29,7 +30,7 @@ struct FakeWait: StepType {
     var summary = "Polls a command until it succeeds."
     var schema = ParameterSchema([
         .init("until", .script, required: true, description: "the command to poll"),
-        .init("interval", .duration, default: "5s", description: "time between attempts"),
+        .init("interval", .duration, default: "2s", description: "time between attempts"),
         .init("timeout", .duration, default: "5m", description: "give up after"),
     ])
     func plan(_ invocation: StepInvocation) throws -> TaskPlan { TaskPlan(Command(invocation.string("until") ?? "")) }
@@ -67,6 +68,7 @@ func fakeRegistry() -> StepTypeRegistry {
     var registry = StepTypeRegistry()
     registry.register(FakeShell())
     registry.register(FakeNoop())
+    registry.register(FakeNoop(name: "group"))
     registry.register(FakeWait())
     registry.register(FakeKinds())
     return registry

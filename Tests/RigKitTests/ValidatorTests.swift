@@ -124,7 +124,7 @@ hosts:
         ])
         #expect(problems.map(\.position) == ["6:14", "7:13", "8:13", "9:15", "10:21", "11:15", "12:5", "13:32", "13:38"])
         #expect(problems[2].hint == "did you mean 'fast'?")
-        #expect(problems[8].hint == "did you mean 'run'? known parameters: run, env, cwd")
+        #expect(problems[8].hint == "did you mean 'run'? known parameters: run, env, cwd, shell")
     }
 
     @Test func suppliedInputsAreUsedForChecks() throws {

@@ -1,43 +1,23 @@
-/// Durations as workflows write them: `30s`, `5m`, `1h30m`, `500ms`, `2d`; a bare number means seconds.
+/// Durations as workflows write them: `30s`, `5m`, `1h30m`, `500ms`, `1.5s`, `2d`; a bare number means seconds.
 public enum DurationSyntax {
+    private static let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+
     public static func parse(_ text: String) -> Duration? {
-        let s = text.trimmingSpaces
-        guard !s.isEmpty else { return nil }
-        if let seconds = Int(s), seconds >= 0 { return .seconds(seconds) }
-        var total = Duration.zero
-        var digits = ""
-        var unit = ""
-        var sawComponent = false
-        func flush() -> Bool {
-            guard let n = Int(digits) else { return false }
-            let component: Duration
-            switch unit {
-            case "ms": component = .milliseconds(n)
-            case "s": component = .seconds(n)
-            case "m": component = .seconds(n * 60)
-            case "h": component = .seconds(n * 3600)
-            case "d": component = .seconds(n * 86400)
-            default: return false
-            }
-            total += component
-            digits = ""
-            unit = ""
-            sawComponent = true
-            return true
+        var rest = Substring(text.trimmingSpaces)
+        guard !rest.isEmpty else { return nil }
+        if let seconds = number(rest) { return .nanoseconds(Int64(seconds * 1e9)) }
+        var seconds = 0.0
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCIIDigit || $0 == "." }
+            guard let value = number(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            let unitText = rest.prefix { $0.isASCII && $0.isLetter }
+            guard let factor = units.first(where: { $0.0 == unitText })?.1 else { return nil }
+            rest = rest.dropFirst(unitText.count)
+            seconds += value * factor
         }
-        for c in s {
-            if c.isASCIIDigit {
-                if !unit.isEmpty { guard flush() else { return nil } }
-                digits.append(c)
-            } else if c.isASCII, c.isLetter {
-                guard !digits.isEmpty else { return nil }
-                unit.append(c)
-            } else {
-                return nil
-            }
-        }
-        guard !digits.isEmpty, !unit.isEmpty, flush() else { return nil }
-        return sawComponent ? total : nil
+        guard seconds < 1e9 else { return nil }
+        return .nanoseconds(Int64(seconds * 1e9))
     }
 
     /// The shortest text `parse` reads back as `duration` (`1h30m`, `500ms`).
@@ -53,6 +33,13 @@ public enum DurationSyntax {
         }
         if milliseconds > 0 { text += "\(milliseconds)ms" }
         return text
+    }
+
+    /// Digits with at most one decimal point, not negative.
+    private static func number(_ text: Substring) -> Double? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCIIDigit || $0 == "." }), text.filter({ $0 == "." }).count <= 1,
+              text != "." else { return nil }
+        return Double(text)
     }
 }
 
