@@ -191,6 +191,7 @@ struct NodeReader {
     }
 
     func parseTemplate(_ text: String, node: Node) -> Template? {
+        guard text.contains("${{") else { return Template(literal: text, location: location(node)) }
         do {
             return try TemplateParser.parse(text, location: location(node), locator: file.templateLocator(for: node, value: text))
         } catch {

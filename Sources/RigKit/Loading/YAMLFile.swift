@@ -91,6 +91,7 @@ final class YAMLFile {
     /// Lines of a conflict left by git (`<<<<<<<`, `=======`, `>>>>>>>`); none unless a `<<<<<<<` is there,
     /// since `=======` alone may be text in a block scalar.
     private func mergeConflictLines() -> [Int] {
+        guard text.contains("<<<<<<<") else { return [] }
         var lines: [Int] = []
         var sawOpening = false
         var number = 0
@@ -189,7 +190,8 @@ final class YAMLFile {
     func templateLocator(for node: Node, value: String) -> TemplateParser.Locator {
         let start = location(of: node)
         let valueScalars = Array(value.unicodeScalars)
-        let fallback = TemplateParser.defaultLocator(text: valueScalars, at: Self.contentStart(of: node, at: start))
+        let contentStart = Self.contentStart(of: node, at: start)
+        let fallback: TemplateParser.Locator = { TemplateParser.defaultLocator(text: valueScalars, at: contentStart)($0) }
         var anchors: [(valueOffset: Int, line: Int, column: Int)] = []
         let lines = scalarLines
         var line = start.line - 1

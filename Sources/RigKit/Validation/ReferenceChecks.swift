@@ -5,6 +5,7 @@ import RigModel
 struct ReferenceChecks {
     let workflow: Workflow
     let graph: StepGraph
+    let stepsByID: [String: Step]
 
     func run(_ step: Step) -> [Diagnostic] {
         var problems: [Diagnostic] = []
@@ -112,7 +113,7 @@ struct ReferenceChecks {
     }
 
     private func checkOutput(step id: String, name: String, usedBy step: Step) -> Problem? {
-        guard let producer = workflow.step(id) else {
+        guard let producer = stepsByID[id] else {
             return Problem(message: "unknown step '\(id)' in steps.\(id).outputs.\(name)",
                            hint: Self.hint(id, workflow.steps.map(\.id), orElse: nil))
         }

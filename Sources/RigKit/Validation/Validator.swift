@@ -13,14 +13,15 @@ public struct Validator {
     /// `inputs` are the resolved values when known (`rig run`); nil checks with the declared defaults.
     public func validate(_ workflow: Workflow, inputs: OrderedDictionary<String, Value>?) -> [Diagnostic] {
         let graph = StepGraph(workflow)
+        let stepsByID = Dictionary(workflow.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let context = RenderContext(workflow: workflow, inputs: inputs ?? Self.defaults(of: workflow))
-        let references = ReferenceChecks(workflow: workflow, graph: graph)
+        let references = ReferenceChecks(workflow: workflow, graph: graph, stepsByID: stepsByID)
         let parameters = ParameterChecks(context: context)
         var problems = InventoryChecks(workflow: workflow).run()
         problems += identityProblems(workflow)
-        problems += cycleProblems(workflow, graph: graph)
+        problems += cycleProblems(graph: graph, stepsByID: stepsByID)
         for step in workflow.steps {
-            problems += needsProblems(step, workflow: workflow)
+            problems += needsProblems(step, stepsByID: stepsByID, allIDs: { workflow.steps.map(\.id) })
             problems += targetProblems(step, inventory: workflow.inventory)
             problems += references.run(step)
             problems += stepSettingsProblems(step, workflow: workflow)
@@ -65,20 +66,19 @@ public struct Validator {
         return problems
     }
 
-    private func needsProblems(_ step: Step, workflow: Workflow) -> [Diagnostic] {
-        let ids = workflow.steps.map(\.id)
+    private func needsProblems(_ step: Step, stepsByID: [String: Step], allIDs: () -> [String]) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        for (i, name) in step.needs.enumerated() where workflow.step(name) == nil {
+        for (i, name) in step.needs.enumerated() where stepsByID[name] == nil {
             problems.append(.error("step '\(step.id)' needs '\(name)', which is not a step",
                                    at: step.fieldLocations["needs[\(i)]"] ?? step.fieldLocations["needs"] ?? step.location,
-                                   hint: ReferenceChecks.hint(name, ids, orElse: "`needs:` lists ids of other steps in this workflow")))
+                                   hint: ReferenceChecks.hint(name, allIDs(), orElse: "`needs:` lists ids of other steps in this workflow")))
         }
         return problems
     }
 
-    private func cycleProblems(_ workflow: Workflow, graph: StepGraph) -> [Diagnostic] {
+    private func cycleProblems(graph: StepGraph, stepsByID: [String: Step]) -> [Diagnostic] {
         graph.cycles().map { cycle in
-            let step = workflow.step(cycle[0])
+            let step = stepsByID[cycle[0]]
             let location = step?.fieldLocations["needs"] ?? step?.location
             return .error("steps form a cycle: \(cycle.joined(separator: " -> "))", at: location,
                           hint: "each arrow means 'needs'; a step cannot wait for itself, so remove one of these needs")
