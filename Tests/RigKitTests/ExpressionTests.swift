@@ -310,3 +310,29 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
         #expect(values["count"] == .string("<secret:pw>"))
     }
 }
+
+@Suite struct ExpressionTaskRendering {
+    @Test func conditionThenParametersThenGuard() throws {
+        let w = try loadWorkflow("""
+        inputs: {on: {type: bool, default: true}, dir: {type: string, default: /tmp/a b}}
+        steps:
+          - {id: up, type: noop, outputs: [x]}
+          - id: s
+            type: shell
+            needs: up
+            when: inputs.on
+            unless: test -d ${{ inputs.dir | shell }}
+            with: {run: "echo ${{ steps.up.outputs.x }}"}
+        """)
+        let step = try #require(w.step("s"))
+        var outputs = StepOutputs()
+        outputs.record(TaskID(step: "up", host: "local"), ["x": "42"])
+        let on = try TaskRenderer.render(step, schema: FakeShell().schema,
+                                         in: RenderContext(workflow: w, inputs: ["on": .bool(true), "dir": .string("/tmp/a b")], host: .local, outputs: outputs, mode: .execute))
+        #expect(on == RenderedTask(runs: true, parameters: ["run": .string("echo 42")], guardScript: "test -d '/tmp/a b'"))
+        // A false condition renders nothing else, so a missing output is no error.
+        let off = try TaskRenderer.render(step, schema: FakeShell().schema,
+                                          in: RenderContext(workflow: w, inputs: ["on": .bool(false), "dir": .string("x")], host: .local, mode: .execute))
+        #expect(off == RenderedTask(runs: false))
+    }
+}

@@ -406,3 +406,28 @@ extension ParameterNode {
 extension Step {
     subscript(parameter: String) -> ParameterNode? { with[parameter] }
 }
+
+@Suite struct LoaderYAMLFeatures {
+    @Test func mergeKeysShareFields() throws {
+        let w = try loadWorkflow("""
+        steps:
+          - &common {id: base, type: shell, retries: 2, timeout: 5m, with: {run: echo base}}
+          - <<: *common
+            id: a
+            with: {run: echo a}
+          - <<: [*common]
+            id: b
+            timeout: 1m
+            with: {run: echo b}
+        """)
+        #expect(w.steps.map(\.id) == ["base", "a", "b"])
+        #expect(w.steps[1].type == "shell" && w.steps[1].retries.count == 2 && w.steps[1].timeout == .seconds(300))
+        #expect(w.steps[2].timeout == .seconds(60), "keys written in the map win over merged ones")
+    }
+
+    @Test func aDuplicateKeyInAFlowMappingIsStillReported() {
+        let problems = loadProblems("steps: [{id: a, type: noop, id: b}]\n")
+        #expect(problems.map(\.message) == ["a key appears twice in one mapping: 'id'"])
+        #expect(problems[0].position == "1:10")
+    }
+}

@@ -34,20 +34,30 @@ struct NodeReader {
         problems.error(message, at: location(node), hint: hint)
     }
 
-    /// The entries of a mapping, or nil (reported) when `node` is not one. Renamed duplicates are left out.
+    /// The entries of a mapping, or nil (reported) when `node` is not one. Renamed duplicates are
+    /// left out; YAML merge keys (`<<: *defaults`, or a list of aliases) add the keys not written here.
     func mapping(_ node: Node, _ what: String, hint: String? = nil) -> [MappingEntry]? {
         guard case .mapping(let mapping) = node else {
             error("\(what) must be a map, not \(describe(node))", at: node, hint: hint)
             return nil
         }
         var entries: [MappingEntry] = []
+        var merged: [Node] = []
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
                 error("a key in \(what) must be a plain name, not \(describe(key))", at: key)
                 continue
             }
             if name.hasPrefix(YAMLFile.duplicateKeyPrefix) { continue }
+            if name == "<<", key.scalar?.style == .plain {
+                merged += value.sequence.map(Array.init) ?? [value]
+                continue
+            }
             entries.append(MappingEntry(key: name, keyNode: key, value: value))
+        }
+        for source in merged {
+            guard let more = self.mapping(source, "a merged map ('<<')") else { continue }
+            for entry in more where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
         }
         return entries
     }
