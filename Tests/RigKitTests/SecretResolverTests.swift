@@ -46,7 +46,7 @@ steps: [{id: a, type: noop}]
             #expect(error.diagnostics.map(\.message) == ["secret 'registry_password' has no value", "secret 'join_token' has no value"])
             #expect(error.diagnostics.map(\.position) == ["2:3", "3:3"])
             #expect(error.diagnostics[0].hint == "set the environment variable RIG_SECRET_registry_password, or add `registry_password: VALUE` "
-                + "to a secrets file (chmod 600) given with --secrets-file FILE. The secrets file has 'registry_pasword': is it misspelt?")
+                + "to a secrets file (chmod 600) given with --secrets FILE. The secrets file has 'registry_pasword': is it misspelt?")
         }
     }
 

@@ -8,7 +8,7 @@ import Yams
 /// on a terminal). Values never appear in any message.
 public enum SecretResolver {
     /// The command-line option that names a secrets file, for hints.
-    public static let fileOption = "--secrets-file"
+    public static let fileOption = "--secrets"
 
     public static func resolve(_ workflow: Workflow, environment: [String: String], secretsFile: String?,
                                prompt: ((String) -> String?)?) throws(ValidationFailure) -> SecretValues {
