@@ -149,7 +149,7 @@ private func problems(_ assignments: [String], files: [String: String] = [:]) ->
         #expect(DurationSyntax.parse("1.5s") == .milliseconds(1500))
         #expect(DurationSyntax.parse("2d") == .seconds(172_800))
         #expect(DurationSyntax.parse(" 45 ") == .seconds(45))
-        for bad in ["", "s", "5 m", "5x", "-5s", "1..2s", "1h-5m", "m5"] { #expect(DurationSyntax.parse(bad) == nil, "\(bad)") }
+        for bad in ["", "s", "5 m", "5x", "-5s", "1..2s", "1h-5m", "m5", "99999999999999999999", "99999999999999999999h"] { #expect(DurationSyntax.parse(bad) == nil, "\(bad)") }
         #expect(DurationSyntax.format(.seconds(5400)) == "1h30m")
         #expect(DurationSyntax.format(.milliseconds(1500)) == "1s500ms")
         #expect(DurationSyntax.format(.milliseconds(250)) == "250ms")

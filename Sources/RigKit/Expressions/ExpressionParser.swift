@@ -2,10 +2,14 @@ import RigModel
 
 /// Recursive descent over the tokens of one expression. Precedence, loosest first:
 /// `||`, `&&`, `==`/`!=`, `!`, filters (`|`), then references, literals and parentheses.
-/// Nesting depth is bounded by the parentheses a user writes in one string.
+/// Nesting (parentheses, `!`, filter arguments) is limited to `maximumDepth`, so no input can
+/// exhaust the stack.
 struct ExpressionParser {
+    static let maximumDepth = 64
+
     private let tokens: [ExpressionToken]
     private var index = 0
+    private var depth = 0
     private let locate: (Int) -> SourceLocation?
 
     init(tokens: [ExpressionToken], locate: @escaping (Int) -> SourceLocation?) {
@@ -37,6 +41,9 @@ struct ExpressionParser {
     }
 
     private mutating func parseOr() throws(TemplateSyntaxError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw .tooDeep(at: locate(current.offset)) }
         var left = try parseAnd()
         while current.kind == .or {
             _ = advance()
@@ -66,6 +73,9 @@ struct ExpressionParser {
     private mutating func parseUnary() throws(TemplateSyntaxError) -> Expression {
         if current.kind == .not {
             _ = advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw .tooDeep(at: locate(current.offset)) }
             return .not(try parseUnary())
         }
         return try parseFiltered()

@@ -10,11 +10,13 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
     case unterminatedString(at: SourceLocation?)
     case unknownFilter(String, suggestion: String?, at: SourceLocation?)
     case wrongArgumentCount(filter: String, expected: String, found: Int, at: SourceLocation?)
+    /// More nested parentheses or `!` than any real condition needs.
+    case tooDeep(at: SourceLocation?)
 
     public var location: SourceLocation? {
         switch self {
         case .unterminated(let l), .empty(let l), .unexpected(_, _, let l), .unterminatedString(let l),
-             .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l):
+             .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l), .tooDeep(let l):
             return l
         }
     }
@@ -28,6 +30,7 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
         case .unknownFilter(let name, _, _): return "unknown filter '\(name)'"
         case .wrongArgumentCount(let filter, let expected, let found, _):
             return "filter '\(filter)' takes \(expected), but \(found) \(found == 1 ? "was" : "were") given"
+        case .tooDeep: return "the expression nests more than \(ExpressionParser.maximumDepth) levels deep"
         }
     }
 
@@ -44,6 +47,7 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
             return suggestion.map { "did you mean '\($0)'? \(known)" } ?? known
         case .wrongArgumentCount(let filter, _, _, _):
             return ExpressionFilter(rawValue: filter).map { "write it as \($0.usage)" }
+        case .tooDeep: return "split the condition or remove redundant parentheses"
         }
     }
 

@@ -5,7 +5,7 @@ public enum DurationSyntax {
     public static func parse(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingSpaces)
         guard !rest.isEmpty else { return nil }
-        if let seconds = number(rest) { return .nanoseconds(Int64(seconds * 1e9)) }
+        if let seconds = number(rest) { return seconds < 1e9 ? .nanoseconds(Int64(seconds * 1e9)) : nil }
         var seconds = 0.0
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isASCIIDigit || $0 == "." }
