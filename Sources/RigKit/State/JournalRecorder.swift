@@ -1,0 +1,150 @@
+import Foundation
+import OrderedCollections
+
+/// Turns the executor's notifications into journal records. Its methods mirror the engine's
+/// `ExecutionObserver` (`taskStarting` / `processStarted` / `taskFinished`) so conforming is a
+/// thin adapter.
+///
+/// Durability: `begin` and every `taskStarting` wait until their record is on stable storage
+/// (so a task never launches unjournaled); `processStarted` and `taskFinished` wait until their
+/// record is written to the kernel — that survives kill -9, and any later durable record (a
+/// dependent's start, the run's end) syncs it too, so after a power loss a task whose dependents
+/// launched is never lost. Concurrent calls share writes and syncs (group commit).
+///
+/// Secrets: outputs the step declares secret, or whose value contains a secret (`redactions`),
+/// are recorded by name only; failure messages are redacted before they are written.
+public final class JournalRecorder: @unchecked Sendable {
+    public let runID: String
+    public let writer: JournalWriter
+    private let fingerprints: [TaskID: Fingerprint]
+    private let secretOutputs: [String: Set<String>]
+    private let redactions: [String]
+    private let onFailure: @Sendable (JournalError) -> Void
+    // Guards the vars below.
+    private let lock = NSLock()
+    private var taskRedactions: [TaskID: [String]] = [:]
+    private var started = Set<TaskID>()
+    private var firstFailure: JournalError?
+
+    /// - Parameters:
+    ///   - fingerprints: every task's fingerprint (journaled with its start, or its result if it never starts).
+    ///   - secretOutputs: step id → names of its outputs declared secret.
+    ///   - redactions: secret values known for the whole run.
+    ///   - onFailure: called once if the journal cannot be written; the caller should stop the run.
+    public init(
+        writer: JournalWriter, runID: String, fingerprints: [TaskID: Fingerprint], secretOutputs: [String: Set<String>] = [:],
+        redactions: [String] = [], onFailure: @escaping @Sendable (JournalError) -> Void = { _ in }
+    ) {
+        self.writer = writer
+        self.runID = runID
+        self.fingerprints = fingerprints
+        self.secretOutputs = secretOutputs
+        self.redactions = redactions.filter { !$0.isEmpty }.sorted { $0.utf8.count > $1.utf8.count }
+        self.onFailure = onFailure
+    }
+
+    /// The first write failure, if any.
+    public var failure: JournalError? { lock.withLock { firstFailure } }
+
+    /// The run's opening records in one durable batch: run started, the results carried from
+    /// earlier runs (so a resume of *this* run knows them even if it dies at once), and the
+    /// tasks queued to run.
+    public func begin(toRun: [TaskID], carried: [TaskID: ResumePlan.Carried] = [:]) throws(JournalError) {
+        var records: [JournalRecord] = [
+            JournalRecord(.runStarted, runID: runID, bootID: ProcessTable.bootID(), pid: getpid())
+        ]
+        records.reserveCapacity(1 + carried.count + toRun.count)
+        for (task, result) in carried.sorted(by: { $0.key < $1.key }) {
+            let outputs = result.outputs.map { JournalRecord.Output(name: $0.key, value: $0.value) }
+                + result.withheldOutputs.map { JournalRecord.Output(name: $0, value: nil) }
+            records.append(JournalRecord(.carried, task: task, fingerprint: result.fingerprint, outputs: outputs, runID: result.runID))
+        }
+        for task in toRun { records.append(JournalRecord(.queued, task: task)) }
+        try writer.append(contentsOf: records, durability: .durable)
+    }
+
+    /// Journals the start durably; returns when the task may launch.
+    public func taskStarting(_ task: TaskID, attempt: Int, logPath: String, redactions: [String] = []) {
+        lock.withLock {
+            started.insert(task)
+            let extra = redactions.filter { !$0.isEmpty }
+            if !extra.isEmpty { taskRedactions[task] = extra }
+        }
+        append(JournalRecord(.started, task: task, attempt: attempt, logPath: logPath, fingerprint: fingerprints[task]),
+               .durable)
+    }
+
+    public func processStarted(_ task: TaskID, processGroup: Int32) {
+        append(JournalRecord(.processStarted, task: task, processGroup: processGroup,
+                             processStartTicks: ProcessTable.entry(processGroup)?.startTicks), .written)
+    }
+
+    public func taskFinished(
+        _ task: TaskID, outcome: TaskOutcome, outputs: OrderedDictionary<String, String>, attempt: Int, duration: Duration
+    ) {
+        if case .skipped(.alreadyDone) = outcome { return }  // journaled by `begin`
+        let (secrets, wasStarted) = lock.withLock { () -> ([String], Bool) in
+            (redactions + (taskRedactions.removeValue(forKey: task) ?? []), started.contains(task))
+        }
+        var record = JournalRecord(.succeeded, task: task, attempt: attempt, durationMicros: Self.micros(duration))
+        switch outcome {
+        case .succeeded(let status):
+            record.status = status
+        case .okByGuard:
+            record.kind = .okByGuard
+        case .skipped(let reason):
+            record.kind = .skipped
+            record.message = Self.redact(reason.description, secrets)
+            switch reason {
+            case .conditionFalse: record.skipKind = .conditionFalse
+            case .upstreamFailed: record.skipKind = .upstreamFailed
+            case .runStopped: record.skipKind = .runStopped
+            case .alreadyDone: record.skipKind = .alreadyDone
+            }
+        case .failed(let failure):
+            record.kind = .failed
+            record.message = Self.redact(failure.description, secrets)
+            if case .commandFailed(let code, _) = failure { record.exitCode = code }
+        case .interrupted:
+            record.kind = .interrupted
+        }
+        if outcome.isSuccess {
+            let declared = secretOutputs[task.step] ?? []
+            record.outputs = outputs.map { name, value in
+                let secret = declared.contains(name) || secrets.contains { value.contains($0) }
+                return JournalRecord.Output(name: name, value: secret ? nil : value)
+            }
+            if !wasStarted { record.fingerprint = fingerprints[task] }
+        }
+        append(record, .written)
+    }
+
+    /// Journals the end of the run and syncs everything.
+    public func end(status: RunRecord.Status) throws(JournalError) {
+        try writer.append(JournalRecord(.runEnded, message: status.rawValue), durability: .durable)
+    }
+
+    private func append(_ record: JournalRecord, _ durability: JournalWriter.Durability) {
+        do {
+            try writer.append(record, durability: durability)
+        } catch {
+            let first = lock.withLock { () -> Bool in
+                if firstFailure != nil { return false }
+                firstFailure = error
+                return true
+            }
+            if first { onFailure(error) }
+        }
+    }
+
+    static func redact(_ text: String, _ secrets: [String]) -> String {
+        var text = text
+        for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+        return text
+    }
+
+    static func micros(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}
