@@ -50,7 +50,7 @@ public enum JournalReader {
         let magic = JournalFormat.magic
         if bytes.count < JournalFormat.headerSize {
             // A journal is created with its header in one write; a shorter file is a prefix only if torn at creation.
-            if bytes.elementsEqual(magic.prefix(bytes.count)) {
+            if bytes.prefix(magic.count).elementsEqual(magic.prefix(min(bytes.count, magic.count))) {
                 contents.tornTail = .init(byteOffset: 0, byteCount: bytes.count, reason: "journal header incomplete")
                 return contents
             }

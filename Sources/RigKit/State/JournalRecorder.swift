@@ -11,18 +11,20 @@ import OrderedCollections
 /// dependent's start, the run's end) syncs it too, so after a power loss a task whose dependents
 /// launched is never lost. Concurrent calls share writes and syncs (group commit).
 ///
-/// Secrets: outputs the step declares secret, or whose value contains a secret (`redactions`),
-/// are recorded by name only; failure messages are redacted before they are written.
+/// Secrets: outputs the step declares secret, or whose value contains a known secret, are
+/// recorded by name only; failure messages are redacted before they are written. Known secrets
+/// are the run's `redactions`, every task's `redactions`, and the values of withheld outputs —
+/// once seen anywhere, a secret is redacted everywhere.
 public final class JournalRecorder: @unchecked Sendable {
     public let runID: String
     public let writer: JournalWriter
     private let fingerprints: [TaskID: Fingerprint]
     private let secretOutputs: [String: Set<String>]
-    private let redactions: [String]
     private let onFailure: @Sendable (JournalError) -> Void
     // Guards the vars below.
     private let lock = NSLock()
-    private var taskRedactions: [TaskID: [String]] = [:]
+    /// Longest first, so a secret containing another is replaced whole.
+    private var secrets: [String]
     private var started = Set<TaskID>()
     private var firstFailure: JournalError?
 
@@ -39,8 +41,9 @@ public final class JournalRecorder: @unchecked Sendable {
         self.runID = runID
         self.fingerprints = fingerprints
         self.secretOutputs = secretOutputs
-        self.redactions = redactions.filter { !$0.isEmpty }.sorted { $0.utf8.count > $1.utf8.count }
+        self.secrets = []
         self.onFailure = onFailure
+        learn(redactions)
     }
 
     /// The first write failure, if any.
@@ -67,8 +70,7 @@ public final class JournalRecorder: @unchecked Sendable {
     public func taskStarting(_ task: TaskID, attempt: Int, logPath: String, redactions: [String] = []) {
         lock.withLock {
             started.insert(task)
-            let extra = redactions.filter { !$0.isEmpty }
-            if !extra.isEmpty { taskRedactions[task] = extra }
+            learn(redactions)
         }
         append(JournalRecord(.started, task: task, attempt: attempt, logPath: logPath, fingerprint: fingerprints[task]),
                .durable)
@@ -83,8 +85,10 @@ public final class JournalRecorder: @unchecked Sendable {
         _ task: TaskID, outcome: TaskOutcome, outputs: OrderedDictionary<String, String>, attempt: Int, duration: Duration
     ) {
         if case .skipped(.alreadyDone) = outcome { return }  // journaled by `begin`
+        let declared = secretOutputs[task.step] ?? []
         let (secrets, wasStarted) = lock.withLock { () -> ([String], Bool) in
-            (redactions + (taskRedactions.removeValue(forKey: task) ?? []), started.contains(task))
+            learn(outputs.filter { declared.contains($0.key) }.map(\.value))
+            return (self.secrets, started.contains(task))
         }
         var record = JournalRecord(.succeeded, task: task, attempt: attempt, durationMicros: Self.micros(duration))
         switch outcome {
@@ -109,7 +113,6 @@ public final class JournalRecorder: @unchecked Sendable {
             record.kind = .interrupted
         }
         if outcome.isSuccess {
-            let declared = secretOutputs[task.step] ?? []
             record.outputs = outputs.map { name, value in
                 let secret = declared.contains(name) || secrets.contains { value.contains($0) }
                 return JournalRecord.Output(name: name, value: secret ? nil : value)
@@ -135,6 +138,13 @@ public final class JournalRecorder: @unchecked Sendable {
             }
             if first { onFailure(error) }
         }
+    }
+
+    /// Adds secrets to redact from now on. Called with `lock` held (or from `init`).
+    private func learn(_ values: [String]) {
+        let new = values.filter { !$0.isEmpty && !secrets.contains($0) }
+        guard !new.isEmpty else { return }
+        secrets = (secrets + new).sorted { $0.utf8.count > $1.utf8.count }
     }
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
