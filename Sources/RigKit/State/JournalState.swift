@@ -74,21 +74,25 @@ public struct JournalState: Sendable {
     /// From `runEnded`; nil if the runner died.
     public var endedMicros: Int64?
     public var endMessage: String?
-    public private(set) var tasks: [TaskID: TaskState] = [:]
-    /// Tasks in the order they first appear in the journal.
-    public private(set) var order: [TaskID] = []
+    /// Every task's state, in the order tasks first appear in the journal.
+    public private(set) var states: [TaskState] = []
+    private var index: [TaskID: Int] = [:]
 
     public init(records: [JournalRecord]) {
-        tasks.reserveCapacity(records.count / 3)
+        index.reserveCapacity(records.count / 3)
+        states.reserveCapacity(records.count / 3)
         for record in records { apply(record) }
     }
 
     public init(_ contents: JournalContents) { self.init(records: contents.records) }
 
-    public subscript(task: TaskID) -> TaskState? { tasks[task] }
+    public subscript(task: TaskID) -> TaskState? { index[task].map { states[$0] } }
+
+    /// Tasks in the order they first appear in the journal.
+    public var order: [TaskID] { states.map(\.task) }
 
     /// Tasks that started but never finished, with their process groups.
-    public var unfinished: [TaskState] { order.compactMap { tasks[$0] }.filter { $0.phase == .started } }
+    public var unfinished: [TaskState] { states.filter { $0.phase == .started } }
 
     public mutating func apply(_ r: JournalRecord) {
         switch r.kind {
@@ -105,11 +109,21 @@ public struct JournalState: Sendable {
         default:
             break
         }
-        var state = tasks[r.task] ?? TaskState(
-            task: r.task, phase: .queued, attempt: 0, fingerprint: nil, outputs: [], processGroups: [],
-            startedMicros: nil, finishedMicros: nil, durationMicros: nil, exitCode: nil, message: nil, logPath: nil,
-            doneInRun: nil)
-        if tasks[r.task] == nil { order.append(r.task) }
+        let i: Int
+        if let known = index[r.task] {
+            i = known
+        } else {
+            i = states.count
+            index[r.task] = i
+            states.append(TaskState(
+                task: r.task, phase: .queued, attempt: 0, fingerprint: nil, outputs: [], processGroups: [],
+                startedMicros: nil, finishedMicros: nil, durationMicros: nil, exitCode: nil, message: nil, logPath: nil,
+                doneInRun: nil))
+        }
+        Self.apply(r, to: &states[i], runID: runID)
+    }
+
+    private static func apply(_ r: JournalRecord, to state: inout TaskState, runID: String?) {
         switch r.kind {
         case .runStarted, .runEnded:
             return
@@ -148,6 +162,5 @@ public struct JournalState: Sendable {
             if let log = r.logPath { state.logPath = log }
             state.doneInRun = r.kind == .carried ? r.runID : (state.phase.isDone ? runID : nil)
         }
-        tasks[r.task] = state
     }
 }

@@ -2,11 +2,12 @@ import Foundation
 
 /// Appends records to a new journal, with group commit.
 ///
-/// Callers on many task threads append at once. The first caller that needs its record on disk
-/// becomes the leader: it takes every record buffered so far, writes them with one `write` and
-/// (if anyone asked for durability) one `fdatasync`, then wakes the others. Records appended
-/// while the leader was busy wait, and the next leader flushes them all together — so N tasks
-/// finishing at once share one sync instead of paying N. Order on disk is append order.
+/// Callers on many task threads append at once. Writing and syncing are separate turns, each
+/// taken by one caller at a time: the writer hands every record buffered so far to the kernel
+/// with one `write`; the syncer runs one `fdatasync` covering everything written before it
+/// started. Records appended while a sync is in flight are written at once and wait for the
+/// next sync, which covers them all — so N tasks finishing together share one sync instead of
+/// paying N, and appends that need no sync never wait for one. Order on disk is append order.
 ///
 /// After a failed write or sync the journal is poisoned: every later append throws the same
 /// error (after a failed fsync the kernel's page cache can no longer be trusted).
@@ -26,12 +27,12 @@ public final class JournalWriter: @unchecked Sendable {
     // Guards every var below; waiters sleep on it.
     private let condition = NSCondition()
     private var pending: [UInt8] = []
+    /// Sequence numbers: records appended, handed to the kernel, known to be on disk.
     private var appended: UInt64 = 0
     private var written: UInt64 = 0
     private var synced: UInt64 = 0
-    /// The highest sequence number someone wants durable.
-    private var syncWanted: UInt64 = 0
-    private var flushing = false
+    private var writing = false
+    private var syncing = false
     private var failure: StateError?
     private var closed = false
     private var statistics = Statistics()
@@ -128,53 +129,54 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Called with the lock held; returns with it released.
     private func waitUntil(_ sequence: UInt64, durable: Bool) throws(JournalError) {
-        if durable { syncWanted = max(syncWanted, sequence) }
         while true {
             if let failure {
                 condition.unlock()
                 throw .io(failure)
             }
-            if (durable ? synced : written) >= sequence {
+            if written < sequence {
+                if writing { condition.wait() } else { writeBatch() }
+                continue
+            }
+            if !durable || synced >= sequence {
                 condition.unlock()
                 return
             }
-            if flushing {
-                condition.wait()
-                continue
-            }
-            lead()
+            if syncing { condition.wait() } else { syncWritten() }
         }
     }
 
-    /// Flushes the current batch as leader. Called and returns with the lock held.
-    private func lead() {
-        flushing = true
+    /// Writes everything pending. Called and returns with the lock held.
+    private func writeBatch() {
+        writing = true
         let batch = pending
         pending = []
         pending.reserveCapacity(batch.count)
         let last = appended
-        let needSync = syncWanted > synced
         condition.unlock()
-
         var error: StateError?
-        do {
-            if !batch.isEmpty { try PosixFile.writeAll(fd, batch, path: path) }
-            if needSync { try PosixFile.syncData(fd, path: path) }
-        } catch let e {
-            error = e
-        }
-
+        do { try PosixFile.writeAll(fd, batch, path: path) } catch let e { error = e }
         condition.lock()
-        flushing = false
-        if let error {
-            failure = error
-        } else {
+        writing = false
+        if let error { failure = error } else {
             written = last
-            if !batch.isEmpty { statistics.writes += 1 }
-            if needSync {
-                synced = last
-                statistics.syncs += 1
-            }
+            statistics.writes += 1
+        }
+        condition.broadcast()
+    }
+
+    /// Syncs everything written so far. Called and returns with the lock held.
+    private func syncWritten() {
+        syncing = true
+        let target = written
+        condition.unlock()
+        var error: StateError?
+        do { try PosixFile.syncData(fd, path: path) } catch let e { error = e }
+        condition.lock()
+        syncing = false
+        if let error { failure = error } else {
+            synced = max(synced, target)
+            statistics.syncs += 1
         }
         condition.broadcast()
     }

@@ -2,10 +2,12 @@ import OrderedCollections
 
 /// Decides, without parsing YAML, whether resuming a run would do nothing — the null build.
 ///
-/// The run must have ended `succeeded`; the files it was resolved from (as listed in its
-/// `run.json`) and the result-affecting settings must hash to the same `CacheKey`; and, unless
-/// told not to, its journal must show every task of its `workflow.resolved` done with the
-/// fingerprint resolved for it. Any miss means "take the full path" (parse, fingerprint, plan).
+/// The run must have ended `succeeded` (a run is marked so only when its journal shows every
+/// task of its `workflow.resolved` done), and the files it was resolved from (as listed in its
+/// `run.json`) and the result-affecting settings must hash to the same `CacheKey`. With
+/// `verifyJournal` the journal is also read to check every task's state and fingerprint — a
+/// second opinion that costs reading the whole journal (~60 ms for 10,000 tasks, against ~8 ms
+/// without). Any miss means "take the full path" (parse, fingerprint, plan).
 public enum NoOpCheck {
     public enum Verdict: Sendable, Hashable {
         /// Nothing to do: `tasks` tasks are all done in `runID`.
@@ -18,7 +20,7 @@ public enum NoOpCheck {
     ///   - settings: the same result-affecting settings `rig run` hashed into the run's `settingsDigest`.
     ///   - verifyJournal: also read the journal and check every task (slower, independent of `run.json`'s status).
     public static func check(
-        store: RunStore, runID: String? = nil, settings: OrderedDictionary<String, String>, verifyJournal: Bool = true
+        store: RunStore, runID: String? = nil, settings: OrderedDictionary<String, String>, verifyJournal: Bool = false
     ) -> Verdict {
         let run: RunFolder
         let record: RunRecord
