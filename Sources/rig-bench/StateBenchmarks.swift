@@ -104,7 +104,7 @@ enum StateBenchmarks {
         let tf = seconds { fingerprints = try! FingerprintTable.compute(definitions) }
         print(String(format: "  fingerprints of 10,000 tasks:   %7.1f ms", tf * 1000))
         let key = try! CacheKey.compute(files: [workflow], settings: settings)
-        let run = try! store.createRun(RunRecord(workflowPath: workflow, sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest))
+        let run = try! store.createRun(RunManifest(workflowPath: workflow, sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest))
         let resolved = try! ResolvedWorkflow(name: "bench", workflowPath: workflow, cacheKey: key, definitions: definitions,
                                              fingerprints: fingerprints)
         let tr = seconds { try! run.writeResolved(resolved) }

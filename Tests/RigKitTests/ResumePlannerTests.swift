@@ -45,7 +45,7 @@ private func journal(
         case .queuedOnly, .absent:
             break
         case .skippedUpstream:
-            recorder.taskFinished(id, outcome: .skipped(.upstreamFailed("x@local")), outputs: [:], attempt: 0, duration: .zero)
+            recorder.taskSettled(id, outcome: .skipped(.upstreamFailed("x@local")))
         case .conditionFalse:
             recorder.taskFinished(id, outcome: .skipped(.conditionFalse), outputs: [:], attempt: 0, duration: .zero)
         }

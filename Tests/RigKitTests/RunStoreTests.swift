@@ -13,17 +13,17 @@ import RigModel
         #expect(try store.latestRun() == nil)
         #expect(throws: StateError.self) { try store.resolveRun(nil) }
 
-        let first = try store.createRun(RunRecord(id: "20261125T103200Z-0001", workflowPath: dir.file("site.yaml"),
+        let first = try store.createRun(RunManifest(id: "20261125T103200Z-0001", workflowPath: dir.file("site.yaml"),
                                                   inputs: ["domain": "example.org"], options: ["jobs": "4"]))
-        let second = try store.createRun(RunRecord(id: "20261125T103100Z-0002", workflowPath: dir.file("site.yaml")))
+        let second = try store.createRun(RunManifest(id: "20261125T103100Z-0002", workflowPath: dir.file("site.yaml")))
         #expect(try store.runIDs() == ["20261125T103100Z-0002", "20261125T103200Z-0001"])
         #expect(try store.latestRun() == second, "latest is the last created, even when its id sorts first")
-        #expect(try store.run(id: first.id).readRecord().inputs == ["domain": "example.org"])
+        #expect(try store.run(id: first.id).readManifest().inputs == ["domain": "example.org"])
         #expect(FileManager.default.fileExists(atPath: first.logsDirectory))
         #expect(String(decoding: readBytes(dir.file(".rig/.gitignore")), as: UTF8.self) == "*\n")
 
         try first.finish(status: .succeeded, taskCounts: ["succeeded": 3])
-        let record = try first.readRecord()
+        let record = try first.readManifest()
         #expect(record.status == .succeeded)
         #expect(record.duration != nil)
         #expect(try store.listRuns().count == 2)
@@ -32,7 +32,7 @@ import RigModel
     @Test func unknownAndMaliciousRunIdsAreRejected() throws {
         let dir = ScratchDirectory()
         let store = try RunStore(directory: dir.file(".rig"))
-        _ = try store.createRun(RunRecord(id: "20261125T103200Z-0001", workflowPath: "/w.yaml"))
+        _ = try store.createRun(RunManifest(id: "20261125T103200Z-0001", workflowPath: "/w.yaml"))
         #expect {
             try store.run(id: "20990101T000000Z-dead")
         } throws: { error in
@@ -68,20 +68,20 @@ import RigModel
         #expect(throws: StateError.self) { try RunStore(directory: dir.file("notadir")) }
     }
 
-    @Test func aRunRecordFromANewerRigIsRefused() throws {
+    @Test func aRunManifestFromANewerRigIsRefused() throws {
         let dir = ScratchDirectory()
         let store = try RunStore(directory: dir.file(".rig"))
-        let run = try store.createRun(RunRecord(id: "20261125T103200Z-0001", workflowPath: "/w.yaml"))
-        let text = String(decoding: readBytes(run.recordPath), as: UTF8.self)
+        let run = try store.createRun(RunManifest(id: "20261125T103200Z-0001", workflowPath: "/w.yaml"))
+        let text = String(decoding: readBytes(run.manifestPath), as: UTF8.self)
             .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
         dir.write(".rig/runs/20261125T103200Z-0001/run.json", text)
-        #expect(throws: StateError.newerFormat(path: run.recordPath, found: 2, supported: 1)) { try run.readRecord() }
+        #expect(throws: StateError.newerFormat(path: run.manifestPath, found: 2, supported: 1)) { try run.readManifest() }
         dir.write(".rig/runs/20261125T103200Z-0001/run.json", "[1, 2]")
-        #expect(throws: StateError.self) { try run.readRecord() }
+        #expect(throws: StateError.self) { try run.readManifest() }
     }
 
     @Test func aRunWhoseRunnerDiedIsAbandoned() throws {
-        var record = RunRecord(workflowPath: "/w.yaml")
+        var record = RunManifest(workflowPath: "/w.yaml")
         #expect(record.effectiveStatus == .running)
         record.pid = Int32.max - 1
         #expect(record.effectiveStatus == .abandoned)
@@ -90,7 +90,7 @@ import RigModel
     @Test func theResolvedWorkflowRoundTripsAndCanSkipParameters() throws {
         let dir = ScratchDirectory()
         let store = try RunStore(directory: dir.file(".rig"))
-        let run = try store.createRun(RunRecord(workflowPath: "/w.yaml"))
+        let run = try store.createRun(RunManifest(workflowPath: "/w.yaml"))
         let defs = [definition("a", outputs: ["token": true]), definition("b", needs: [task("a")])]
         let resolved = try ResolvedWorkflow(
             name: "site", workflowPath: "/w.yaml", cacheKey: CacheKey(sourceFiles: [], settingsDigest: ""),
@@ -121,7 +121,7 @@ import RigModel
         let defs = [definition("a"), definition("b", needs: [task("a")])]
         let fingerprints = try FingerprintTable.compute(defs)
         let key = try CacheKey.compute(files: [dir.file("site.yaml"), dir.file("inventory.yaml")], settings: settings)
-        let run = try store.createRun(RunRecord(workflowPath: dir.file("site.yaml"), sourceFiles: key.sourceFiles,
+        let run = try store.createRun(RunManifest(workflowPath: dir.file("site.yaml"), sourceFiles: key.sourceFiles,
                                                 settingsDigest: key.settingsDigest))
         try run.writeResolved(ResolvedWorkflow(name: "site", workflowPath: dir.file("site.yaml"), cacheKey: key,
                                                definitions: defs, fingerprints: fingerprints))
@@ -163,7 +163,7 @@ import RigModel
             JournalRecord(.started, task: task("join", "w2"), attempt: 1),
             JournalRecord(.succeeded, task: task("join", "w2"), attempt: 1, status: .changed),
         ])
-        let summary = RunSummary(state: state, tasks: [task("init", "master"), task("join", "w1"), task("join", "w2"),
+        let summary = RunStatusTable(state: state, tasks: [task("init", "master"), task("join", "w1"), task("join", "w2"),
                                                        task("verify")])
         #expect(summary.rows.map(\.task) == [task("init", "master"), task("join", "w1"), task("join", "w2"), task("verify")])
         #expect(summary.counts == ["done earlier": 1, "failed": 1, "succeeded": 1, "not started": 1])
@@ -181,7 +181,7 @@ import RigModel
         let token = "abcdef.0123456789abcdef"
         dir.write("site.yaml", "name: site\n")
         let store = try RunStore(workflowPath: dir.file("site.yaml"))
-        let run = try store.createRun(RunRecord(workflowPath: dir.file("site.yaml"), inputs: ["domain": "example.org"]))
+        let run = try store.createRun(RunManifest(workflowPath: dir.file("site.yaml"), inputs: ["domain": "example.org"]))
 
         // The fingerprint sees the display rendering: the placeholder, never the value.
         let schema = ParameterSchema([.init("run", .script, description: "script"),

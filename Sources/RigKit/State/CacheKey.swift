@@ -6,18 +6,18 @@ import OrderedCollections
 /// results (input values, rig's version, the fingerprint scheme). Equal keys mean an equal
 /// resolved workflow, so a finished run can be recognized without parsing YAML.
 public struct CacheKey: Sendable, Hashable {
-    public var sourceFiles: [RunRecord.SourceFile]
+    public var sourceFiles: [RunManifest.SourceFile]
     /// SHA-256 (hex) over the settings, keys sorted.
     public var settingsDigest: String
 
-    public init(sourceFiles: [RunRecord.SourceFile], settingsDigest: String) {
+    public init(sourceFiles: [RunManifest.SourceFile], settingsDigest: String) {
         self.sourceFiles = sourceFiles
         self.settingsDigest = settingsDigest
     }
 
     /// Hashes the files' current content and the settings.
     public static func compute(files: [String], settings: OrderedDictionary<String, String>) throws(StateError) -> CacheKey {
-        var hashed: [RunRecord.SourceFile] = []
+        var hashed: [RunManifest.SourceFile] = []
         hashed.reserveCapacity(files.count)
         for file in files {
             let path = PosixFile.absolute(file)

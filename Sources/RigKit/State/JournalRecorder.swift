@@ -122,8 +122,24 @@ public final class JournalRecorder: @unchecked Sendable {
         append(record, .written)
     }
 
+    /// A task settled without a thread of its own — skipped because something it needs failed,
+    /// or because the run stopped first (the engine reports these through `event(.finished)`,
+    /// which must not block). Buffered: it reaches the disk with the next record; if rig dies
+    /// first, the task reads as queued, which a resume treats the same way.
+    public func taskSettled(_ task: TaskID, outcome: TaskOutcome) {
+        guard case .skipped(let reason) = outcome else { return }
+        let kind: JournalRecord.SkipKind
+        switch reason {
+        case .upstreamFailed: kind = .upstreamFailed
+        case .runStopped: kind = .runStopped
+        case .conditionFalse, .alreadyDone: return
+        }
+        let secrets = lock.withLock { self.secrets }
+        append(JournalRecord(.skipped, task: task, message: Self.redact(reason.description, secrets), skipKind: kind), .buffered)
+    }
+
     /// Journals the end of the run and syncs everything.
-    public func end(status: RunRecord.Status) throws(JournalError) {
+    public func end(status: RunManifest.Status) throws(JournalError) {
         try writer.append(JournalRecord(.runEnded, message: status.rawValue), durability: .durable)
     }
 

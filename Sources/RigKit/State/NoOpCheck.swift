@@ -23,10 +23,10 @@ public enum NoOpCheck {
         store: RunStore, runID: String? = nil, settings: OrderedDictionary<String, String>, verifyJournal: Bool = false
     ) -> Verdict {
         let run: RunFolder
-        let record: RunRecord
+        let record: RunManifest
         do {
             run = try store.resolveRun(runID)
-            record = try run.readRecord()
+            record = try run.readManifest()
         } catch {
             return .needsPlanning(reason: "\(error)")
         }

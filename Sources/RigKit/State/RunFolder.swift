@@ -10,44 +10,44 @@ public struct RunFolder: Sendable, Hashable {
         self.path = path
     }
 
-    public var recordPath: String { PosixFile.join(path, "run.json") }
+    public var manifestPath: String { PosixFile.join(path, "run.json") }
     public var journalPath: String { PosixFile.join(path, "journal") }
     public var resolvedPath: String { PosixFile.join(path, "workflow.resolved") }
     /// Where the engine writes per-task logs (`ExecutionOptions.logDirectory`).
     public var logsDirectory: String { PosixFile.join(path, "logs") }
 
-    public func readRecord() throws(StateError) -> RunRecord {
-        let bytes = try PosixFile.read(recordPath)
+    public func readManifest() throws(StateError) -> RunManifest {
+        let bytes = try PosixFile.read(manifestPath)
         struct Version: Decodable { var formatVersion: Int }
         guard let version = try? JSONDecoder().decode(Version.self, from: Data(bytes)) else {
-            throw .notRigState(path: recordPath, reason: "not a run record")
+            throw .notRigState(path: manifestPath, reason: "not a run manifest")
         }
         if version.formatVersion > RunStore.formatVersion {
-            throw .newerFormat(path: recordPath, found: version.formatVersion, supported: RunStore.formatVersion)
+            throw .newerFormat(path: manifestPath, found: version.formatVersion, supported: RunStore.formatVersion)
         }
         do {
-            return try RunRecord.decoder().decode(RunRecord.self, from: Data(bytes))
+            return try RunManifest.decoder().decode(RunManifest.self, from: Data(bytes))
         } catch {
-            throw .notRigState(path: recordPath, reason: "not a run record (\(error))")
+            throw .notRigState(path: manifestPath, reason: "not a run manifest (\(error))")
         }
     }
 
     /// Replaces `run.json` atomically.
-    public func writeRecord(_ record: RunRecord) throws(StateError) {
+    public func writeManifest(_ record: RunManifest) throws(StateError) {
         let data: Data
-        do { data = try RunRecord.encoder().encode(record) } catch {
-            throw .notRigState(path: recordPath, reason: "cannot encode run record: \(error)")
+        do { data = try RunManifest.encoder().encode(record) } catch {
+            throw .notRigState(path: manifestPath, reason: "cannot encode run manifest: \(error)")
         }
-        try AtomicFile.write(Array(data) + [0x0a], to: recordPath)
+        try AtomicFile.write(Array(data) + [0x0a], to: manifestPath)
     }
 
     /// Marks the run ended with `status` and per-state task counts.
-    public func finish(status: RunRecord.Status, taskCounts: [String: Int]? = nil, endedAt: Date = Date()) throws(StateError) {
-        var record = try readRecord()
+    public func finish(status: RunManifest.Status, taskCounts: [String: Int]? = nil, endedAt: Date = Date()) throws(StateError) {
+        var record = try readManifest()
         record.status = status
         record.endedAt = endedAt
         record.taskCounts = taskCounts
-        try writeRecord(record)
+        try writeManifest(record)
     }
 
     /// Creates this run's journal; fails if one exists.

@@ -49,7 +49,7 @@ public struct RunStore: Sendable {
     }
 
     /// Creates the run's folder and its `run.json`, and makes it the latest run.
-    public func createRun(_ record: RunRecord) throws(StateError) -> RunFolder {
+    public func createRun(_ record: RunManifest) throws(StateError) -> RunFolder {
         guard RunID.isValid(record.id) else {
             throw .notRigState(path: record.id, reason: "not a valid run id")
         }
@@ -61,7 +61,7 @@ public struct RunStore: Sendable {
         try PosixFile.makeDirectory(run.path, mode: 0o700)
         try PosixFile.makeDirectory(run.logsDirectory, mode: 0o700)
         try PosixFile.syncDirectory(runsDirectory)
-        try run.writeRecord(record)
+        try run.writeManifest(record)
         try AtomicFile.write(record.id + "\n", to: latestPath)
         return run
     }
@@ -102,10 +102,10 @@ public struct RunStore: Sendable {
     }
 
     /// Every run's record, oldest first; runs whose `run.json` cannot be read are reported as errors.
-    public func listRuns() throws(StateError) -> [(run: RunFolder, record: Result<RunRecord, StateError>)] {
+    public func listRuns() throws(StateError) -> [(run: RunFolder, record: Result<RunManifest, StateError>)] {
         try runIDs().map { id in
             let run = RunFolder(id: id, path: PosixFile.join(runsDirectory, id))
-            return (run, Result { () throws(StateError) in try run.readRecord() })
+            return (run, Result { () throws(StateError) in try run.readManifest() })
         }
     }
 

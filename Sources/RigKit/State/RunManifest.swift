@@ -2,7 +2,7 @@ import Foundation
 
 /// `run.json`: what a run was, for `rig runs`, `rig status` and `rig resume`. It holds input
 /// values and flags that matter for a resume; never a secret value (secrets are named only).
-public struct RunRecord: Codable, Sendable, Hashable {
+public struct RunManifest: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable, CustomStringConvertible {
         case running
         case succeeded

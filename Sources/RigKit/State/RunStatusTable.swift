@@ -1,6 +1,6 @@
 /// A run's step × host table and counts, for `rig status`, `rig runs` and the `taskCounts` of
 /// `run.json`: the journal's state of every task, in the resolved workflow's order when known.
-public struct RunSummary: Sendable {
+public struct RunStatusTable: Sendable {
     public struct Row: Sendable, Hashable {
         public var task: TaskID
         /// `nil` when the task is in the workflow but not in the journal (never queued).
