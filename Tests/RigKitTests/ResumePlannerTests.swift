@@ -72,14 +72,14 @@ private func plan(
                            options: options)
 }
 
-/// init@master → join@w1..w5 → label@w1..w5 → verify@local
+/// init@master → join@w1..w5 → label@local → verify@local, with the engine's step-level needs:
+/// every task of a step waits for every task of each step it needs.
 private func cluster(workers: Int = 5) -> [TaskDefinition] {
+    let joins = (1...workers).map { task("join", "w\($0)") }
     var defs = [definition("init", host: "master", run: "kubeadm init", outputs: ["join_token": true, "endpoint": false])]
-    for w in 1...workers {
-        defs.append(definition("join", host: "w\(w)", run: "kubeadm join", needs: [task("init", "master")]))
-        defs.append(definition("label", host: "w\(w)", run: "kubectl label", needs: [task("join", "w\(w)")]))
-    }
-    defs.append(definition("verify", needs: (1...workers).map { task("label", "w\($0)") }))
+    for join in joins { defs.append(definition("join", host: join.host, run: "kubeadm join", needs: [task("init", "master")])) }
+    defs.append(definition("label", run: "kubectl label nodes", needs: joins))
+    defs.append(definition("verify", needs: [task("label")]))
     return defs
 }
 
@@ -108,12 +108,13 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         let dir = ScratchDirectory()
         let defs = cluster()
         let state = try journal(dir, definitions: defs, past: [
-            task("join", "w3"): .failed(1), task("label", "w3"): .skippedUpstream, task("verify"): .skippedUpstream,
+            task("join", "w3"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
         ])
         let p = try plan(defs, state)
-        #expect(Set(p.toRun) == [task("join", "w3"), task("label", "w3"), task("verify")])
+        #expect(Set(p.toRun) == [task("join", "w3"), task("label"), task("verify")])
         #expect(p.carried.count == defs.count - 3)
-        #expect(p.decisions[task("join", "w4")] == .skip(runID: "run1"))
+        for w in [1, 2, 4, 5] { #expect(p.decisions[task("join", "w\(w)")] == .skip(runID: "run1")) }
+        #expect(p.decisions[task("init", "master")] == .skip(runID: "run1"))
     }
 
     @Test func aDefinitionChangeRerunsExactlyTheChangedTasksAndTheirDescendants() throws {
@@ -144,32 +145,36 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         let state = try journal(dir, definitions: defs, past: [:])
         let forced = try plan(defs, state, .init(force: [TaskSelector(parsing: "join@w2")]))
         #expect(forced.decisions[task("join", "w2")] == .run(.forced(TaskSelector(step: "join", host: "w2"))))
-        #expect(forced.decisions[task("label", "w2")] == .run(.upstreamReran([task("join", "w2")])))
-        #expect(Set(forced.toRun) == [task("join", "w2"), task("label", "w2"), task("verify")])
+        #expect(forced.decisions[task("label")] == .run(.upstreamReran([task("join", "w2")])))
+        #expect(forced.decisions[task("join", "w1")] == .skip(runID: "run1"))
+        #expect(Set(forced.toRun) == [task("join", "w2"), task("label"), task("verify")])
 
         let from = try plan(defs, state, .init(from: [TaskSelector(parsing: "join")]))
         #expect(from.decisions[task("init", "master")] == .skip(runID: "run1"))
-        #expect(from.decisions[task("label", "w1")] == .run(.from(TaskSelector(step: "join"))))
+        #expect(from.decisions[task("join", "w1")] == .run(.from(TaskSelector(step: "join"))))
         #expect(from.decisions[task("verify")] == .run(.from(TaskSelector(step: "join"))))
-        #expect(from.toRun.count == 7)
+        #expect(from.toRun.count == 5)
 
         let only = try plan(defs, state, .init(only: [TaskSelector(parsing: "join")]))
         #expect(Set(only.toRun) == [task("join", "w1"), task("join", "w2"), task("join", "w3")])
         #expect(only.decisions[task("join", "w1")] == .run(.only(TaskSelector(step: "join"))))
         #expect(only.decisions[task("init", "master")] == .skip(runID: "run1"))
-        #expect(only.decisions[task("label", "w1")] == .leave("not selected by --only (upstream runs again)"))
-        #expect(only.left.count == 4)
+        #expect(only.decisions[task("label")] == .leave("not selected by --only (upstream runs again)"))
+        #expect(only.left == [task("label"), task("verify")])
     }
 
     @Test func onlyRefusesWhenWhatTheSelectedTaskNeedsIsNotDone() throws {
         let dir = ScratchDirectory()
         let defs = cluster(workers: 2)
         let state = try journal(dir, definitions: defs, past: [task("join", "w1"): .failed(1)])
-        #expect(throws: ResumePlanner.Failure.self) {
-            try plan(defs, state, .init(only: [TaskSelector(parsing: "label@w1")]))
+        #expect {
+            try plan(defs, state, .init(only: [TaskSelector(parsing: "label")]))
+        } throws: { error in
+            "\(error)" == "--only cannot run label@local: it needs join@w1, which is not done (not selected by --only "
+                + "(failed: command exited with status 1: boom)). Resume without --only, or add --only join."
         }
-        let ok = try plan(defs, state, .init(only: [TaskSelector(parsing: "label@w2")]))
-        #expect(ok.toRun == [task("label", "w2")])
+        let ok = try plan(defs, state, .init(only: [TaskSelector(parsing: "join@w2")]))
+        #expect(ok.toRun == [task("join", "w2")])
         #expect(ok.decisions[task("join", "w1")] == .leave("not selected by --only (failed: command exited with status 1: boom)"))
     }
 
@@ -193,7 +198,7 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         for w in 1...3 { uses[task("join", "w\(w)")] = [SecretOutputUse(producer: initTask, output: "join_token")] }
         let state = try journal(dir, definitions: defs, past: [
             initTask: .succeeded(["join_token": "abcdef.0123456789abcdef", "endpoint": "10.0.0.1:6443"]),
-            task("join", "w2"): .failed(1), task("label", "w2"): .skippedUpstream, task("verify"): .skippedUpstream,
+            task("join", "w2"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
         ], secretOutputs: ["init": ["join_token"]])
         #expect(state[initTask]?.outputs == [.init(name: "join_token", value: nil), .init(name: "endpoint", value: "10.0.0.1:6443")])
 
@@ -201,8 +206,7 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         #expect(p.decisions[initTask] == .run(.regenerateSecretOutputs(for: task("join", "w2"), outputs: ["join_token"])))
         #expect(p.decisions[task("join", "w1")] == .skip(runID: "run1"))
         #expect(p.decisions[task("join", "w3")] == .skip(runID: "run1"))
-        #expect(p.decisions[task("label", "w1")] == .skip(runID: "run1"))
-        #expect(Set(p.toRun) == [initTask, task("join", "w2"), task("label", "w2"), task("verify")])
+        #expect(Set(p.toRun) == [initTask, task("join", "w2"), task("label"), task("verify")])
 
         // With nothing to rerun, the producer stays skipped and its secret output is reported withheld.
         let done = try journal(dir, runID: "run2", definitions: defs, past: [
