@@ -40,21 +40,8 @@ import RigModel
               run: docker login --password-stdin <<< ${{ secrets.registry_password | shell }}; echo ${{ inputs.greeting }}
         """
 
-    /// Tasks and step-level needs, as the engine's task graph expands them.
-    private func expand(_ workflow: Workflow) -> (tasks: [TaskID], needs: (TaskID) -> [TaskID]) {
-        var tasks: [TaskID] = []
-        var byStep: [String: [TaskID]] = [:]
-        for step in workflow.steps {
-            let hosts = TargetResolver.hosts(for: step, in: workflow.inventory)
-            byStep[step.id] = hosts.map { TaskID(step: step.id, host: $0.name) }
-            tasks += byStep[step.id]!
-        }
-        let steps = Dictionary(uniqueKeysWithValues: workflow.steps.map { ($0.id, $0) })
-        return (tasks, { task in steps[task.step]!.needs.flatMap { byStep[$0] ?? [] } })
-    }
-
     private func fingerprints(_ workflow: Workflow, inputs: OrderedDictionary<String, Value>) throws -> [TaskID: Fingerprint] {
-        let (tasks, needs) = expand(workflow)
+        let (tasks, needs) = expandTasks(workflow)
         let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: inputs, registry: fakeRegistry(), tasks: tasks,
                                                          needs: needs)
         return try FingerprintTable.compute(defs)
@@ -66,7 +53,7 @@ import RigModel
 
     @Test func definitionsRenderSecretsAndOutputsAsPlaceholders() throws {
         let workflow = try loadWorkflow(yaml)
-        let (tasks, needs) = expand(workflow)
+        let (tasks, needs) = expandTasks(workflow)
         let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: try inputs(workflow), registry: fakeRegistry(),
                                                          tasks: tasks, needs: needs)
         let byTask = Dictionary(uniqueKeysWithValues: defs.map { ($0.task, $0) })
@@ -95,7 +82,7 @@ import RigModel
 
     @Test func secretOutputReadersAreFoundWithTheirProducer() throws {
         let workflow = try loadWorkflow(yaml)
-        let uses = TaskDefinitionBuilder.secretOutputUses(workflow: workflow, tasks: expand(workflow).tasks)
+        let uses = TaskDefinitionBuilder.secretOutputUses(workflow: workflow, tasks: expandTasks(workflow).tasks)
         #expect(uses == [
             task("join", "w1"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],
             task("join", "w2"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],

@@ -87,3 +87,16 @@ func frameOffsets(_ bytes: [UInt8]) -> [Int] {
     }
     return offsets + [offset]
 }
+
+/// Tasks and step-level needs, as the engine's task graph expands them: one task per target
+/// host; every task of a step needs every task of each step it needs.
+func expandTasks(_ workflow: Workflow) -> (tasks: [TaskID], needs: (TaskID) -> [TaskID]) {
+    var tasks: [TaskID] = []
+    var byStep: [String: [TaskID]] = [:]
+    for step in workflow.steps {
+        byStep[step.id] = TargetResolver.hosts(for: step, in: workflow.inventory).map { TaskID(step: step.id, host: $0.name) }
+        tasks += byStep[step.id]!
+    }
+    let steps = Dictionary(uniqueKeysWithValues: workflow.steps.map { ($0.id, $0) })
+    return (tasks, { task in steps[task.step]!.needs.flatMap { byStep[$0] ?? [] } })
+}

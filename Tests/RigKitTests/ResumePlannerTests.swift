@@ -218,6 +218,26 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         #expect(noop.carried[initTask]?.withheldOutputs == ["join_token"])
     }
 
+    @Test func theDocumentedJoinExamplePlansAFreshJoinCommandForTheFailedWorkerOnly() throws {
+        let dir = ScratchDirectory()
+        let doc = try String(contentsOfFile: LoaderDocsExamples.root + "/docs/state.md", encoding: .utf8)
+        let workflow = try loadWorkflow(try #require(LoaderDocsExamples.yamlBlocks(in: doc).first))
+        let (ids, needs) = expandTasks(workflow)
+        let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: [:], registry: fakeRegistry(), tasks: ids,
+                                                         needs: needs)
+        let uses = TaskDefinitionBuilder.secretOutputUses(workflow: workflow, tasks: ids)
+        let state = try journal(dir, definitions: defs, past: [
+            task("init", "master"): .succeeded(["join_command": "kubeadm join 10.0.0.1:6443 --token abc.def"]),
+            task("join", "w2"): .failed(1),
+        ], secretOutputs: ["init": ["join_command"]])
+        let p = try plan(defs, state, secretInputs: uses)
+        #expect(p.explanation == [
+            "init@master  run: regenerate secret output join_command for join@w2",
+            "join@w1  skip: done in run run1",
+            "join@w2  run: failed: command exited with status 1: boom",
+        ])
+    }
+
     @Test func aChainOfResumesRemembersEveryFinishedTask() throws {
         let dir = ScratchDirectory()
         let defs = [definition("a"), definition("b", needs: [task("a")]), definition("c", needs: [task("b")])]
