@@ -72,8 +72,8 @@ import RigModel
     }
 
     @Test func noopAndGroupRunNothingAndJoin() throws {
-        #expect(try NoopStep().plan(invocation("noop", [:])).actions.isEmpty)
-        #expect(try GroupStep().plan(invocation("group", [:])).actions.isEmpty)
+        #expect(try JoinStep.noop.plan(invocation("noop", [:])).actions.isEmpty)
+        #expect(try JoinStep.group.plan(invocation("group", [:])).actions.isEmpty)
         let summary = try F.run(Workflow(name: "w", steps: [
             F.step("a"), F.step("b"), F.step("join", needs: ["a", "b"], type: "group"),
         ]))

@@ -134,10 +134,17 @@ final class ConcurrencyProbe: TransportProvider, @unchecked Sendable {
 
         func run(_ request: CommandRequest, cancellation: CancellationToken) throws(StepFailure) -> CommandResult {
             let keys = ["*", "host:\(host)"] + request.command.script.split(separator: " ").filter { $0.hasPrefix("tag:") }.map(String.init)
+            let script = request.command.script
             owner.enter(keys)
-            Thread.sleep(forTimeInterval: owner.duration)
-            owner.leave(keys)
-            return CommandResult(exitCode: request.command.script.contains("fail") ? 1 : 0)
+            defer { owner.leave(keys) }
+            // `hold:<host>` waits (up to 20 s) for cancellation; `fail:<host>` or `fail` exits 1.
+            let woken = DispatchSemaphore(value: 0)
+            let handle = cancellation.onCancel { _ in woken.signal() }
+            defer { cancellation.removeHandler(handle) }
+            _ = woken.wait(timeout: .now() + (script.contains("hold:\(host)") ? 20 : owner.duration))
+            if let reason = cancellation.cancellationReason { throw StepFailure(stoppedBecause: reason) }
+            let fails = script.split(separator: " ").contains { $0 == "fail" || $0 == "fail:\(host)" }
+            return CommandResult(exitCode: fails ? 1 : 0)
         }
 
         func upload(_ file: FileUpload, log: any TaskLog, cancellation: CancellationToken) throws(StepFailure) {}

@@ -180,6 +180,55 @@ import RigModel
         for group in recorder.groups.values.flatMap({ $0 }) { #expect(F.groupIsGone(group)) }
     }
 
+    @Test func anyErrorsFatalStopsTheStepsOtherHosts() throws {
+        let probe = ConcurrencyProbe()
+        let workflow = Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [
+            F.shell("s", "fail:h1 hold:h2", on: ["h1", "h2"], anyErrorsFatal: true),
+            F.shell("independent", "work", on: ["h3"]),
+        ])
+        let summary = try F.run(workflow, keepGoing: true, transports: probe)
+        guard case .failed(.commandFailed)? = summary.outcomes[TaskID(step: "s", host: "h1")] else {
+            Issue.record("h1 should fail: \(summary.outcomes)")
+            return
+        }
+        #expect(summary.outcomes[TaskID(step: "s", host: "h2")] == .interrupted)
+        #expect(summary.outcomes[TaskID(step: "independent", host: "h3")] == .succeeded(.changed))
+    }
+
+    @Test func sigintThroughTheSignalTrapInterruptsTheRun() throws {
+        let recorder = Recorder()
+        let workflow = Workflow(name: "w", steps: [F.shell("long", "sleep 300")])
+        let executor = Executor(
+            graph: try F.graph(workflow), workflow: workflow, registry: .builtIns,
+            transports: LocalTransportProvider(killGracePeriod: .seconds(1)), preparer: LiteralTaskPreparer(),
+            options: ExecutionOptions(logDirectory: F.scratch(), killGracePeriod: .seconds(1)), observers: [recorder])
+        let trap = SignalTrap.cancelling(executor, signals: [SIGINT])
+        defer { trap.cancel() }
+        let box = SummaryBox()
+        Thread { box.set(executor.run()) }.start()
+        #expect(recorder.processStarted.wait(timeout: .now() + 20) == .success)
+        kill(getpid(), SIGINT)
+        let summary = try #require(box.wait(seconds: 30))
+        #expect(summary.status == .interrupted(.interrupted(signal: SIGINT)))
+        #expect(summary.outcomes[TaskID(step: "long", host: "local")] == .interrupted)
+        #expect(SignalTrap.exitCode(for: SIGINT) == 130 && SignalTrap.exitCode(for: SIGTERM) == 143)
+        for group in recorder.groups.values.flatMap({ $0 }) { #expect(F.groupIsGone(group)) }
+    }
+
+    @Test func aFailureElsewhereEndsAWaitingRetryAtOnce() throws {
+        let workflow = Workflow(name: "w", steps: [
+            F.shell("retrying", "exit 1", retries: RetryPolicy(count: 3, backoff: .seconds(600), jitter: false)),
+            F.shell("failing", "sleep 0.2; exit 2"),
+        ])
+        let summary = try F.run(workflow, jobs: 2)
+        #expect(summary.status == .failed)
+        #expect(summary.timings[TaskID(step: "retrying", host: "local")]?.attempts == 1)
+        guard case .failed(.commandFailed(1, _))? = summary.outcomes[TaskID(step: "retrying", host: "local")] else {
+            Issue.record("expected the first failure to stand: \(summary.outcomes)")
+            return
+        }
+    }
+
     @Test func outputsFlowToTheTasksThatNeedThem() throws {
         let dir = F.scratch()
         let workflow = Workflow(name: "w", steps: [

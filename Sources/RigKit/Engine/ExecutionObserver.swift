@@ -15,7 +15,7 @@ public enum ExecutionEvent: Sendable {
 
 /// Watches a run: the durable journal, progress displays. `taskStarting`, `processStarted` and
 /// `taskFinished` are called on the task's own thread and may block (a journal fsyncs there);
-/// `event` must not block.
+/// `event` must not block. Calls come from several threads at once: conformers synchronize.
 public protocol ExecutionObserver: Sendable {
     /// Before anything of the attempt is launched (the `when` condition already held).
     func taskStarting(_ task: TaskID, attempt: Int, prepared: PreparedTask, logPath: String)

@@ -164,6 +164,7 @@ public final class Executor: @unchecked Sendable {
             guard active[t]?.retry != nil else { return }
             launch(t, attempt: attempt + 1)
         }
+        // A run stopped by a failure elsewhere finalizes waiting retries at once (`abandonRetries`).
         entry.retry = item
         active[t] = entry
         queue.asyncAfter(deadline: .now() + delay.dispatchInterval, execute: item)
@@ -177,14 +178,23 @@ public final class Executor: @unchecked Sendable {
         record(t, result.outcome, attempts: entry.attempt, duration: entry.firstStart.duration(to: clock.now),
                startedAt: entry.startedAt)
         apply(scheduler.finish(t, succeeded: result.outcome.isSuccess))
+        if scheduler.isStopped { abandonRetries() }
         pump()
+    }
+
+    /// After the run stopped, tasks waiting to retry end with their last failure.
+    private func abandonRetries() {
+        for (t, entry) in active where entry.retry != nil {
+            active[t]?.retry = nil
+            entry.retry?.cancel()
+            reportThenFinish(t, AttemptResult(outcome: cancelReason == nil ? entry.lastOutcome ?? .interrupted : .interrupted))
+        }
     }
 
     /// A final outcome decided on the queue (a retry abandoned): observers may block, so they are
     /// told on a thread of their own before the outcome is recorded.
     private func reportThenFinish(_ t: Int, _ result: AttemptResult) {
         guard let entry = active[t] else { return }
-        entry.retry?.cancel()
         let id = graph.tasks[t]
         let duration = entry.firstStart.duration(to: clock.now)
         let attempt = entry.attempt
@@ -207,13 +217,8 @@ public final class Executor: @unchecked Sendable {
         guard cancelReason == nil, summary == nil else { return }
         cancelReason = reason
         apply(scheduler.stop())
-        for (t, entry) in active {
-            if entry.retry != nil {
-                reportThenFinish(t, AttemptResult(outcome: .interrupted))
-            } else {
-                entry.token.cancel(reason)
-            }
-        }
+        abandonRetries()
+        for entry in active.values where entry.retry == nil { entry.token.cancel(reason) }
         // A transport that does not return after the grace period is given up on.
         queue.asyncAfter(deadline: .now() + (options.killGracePeriod + .seconds(2)).dispatchInterval) { [self] in
             for t in active.keys.sorted() {

@@ -4,8 +4,8 @@ extension StepTypeRegistry {
         var registry = StepTypeRegistry()
         registry.register(ShellStep())
         registry.register(WaitStep())
-        registry.register(NoopStep())
-        registry.register(GroupStep())
+        registry.register(JoinStep.noop)
+        registry.register(JoinStep.group)
         return registry
     }
 }

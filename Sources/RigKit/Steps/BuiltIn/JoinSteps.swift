@@ -1,23 +1,18 @@
-/// `type: noop`: does nothing; a placeholder.
-public struct NoopStep: StepType {
-    public let name = "noop"
-    public let summary = "Does nothing (a placeholder); runs no command"
+/// `type: noop` (a placeholder) and `type: group` (a join point that completes once every step
+/// it needs has): step types that run no command and report "ok".
+public struct JoinStep: StepType {
+    public let name: String
+    public let summary: String
     public let schema = ParameterSchema.empty
 
-    public init() {}
+    public static let noop = JoinStep(name: "noop", summary: "Does nothing (a placeholder); runs no command")
+    public static let group = JoinStep(
+        name: "group", summary: "A join point: done when every step it needs is done; runs no command")
 
-    public func plan(_ invocation: StepInvocation) throws -> TaskPlan { TaskPlan(actions: []) }
-
-    public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult { TaskResult(status: .ok) }
-}
-
-/// `type: group`: a join point that completes once every step it needs has.
-public struct GroupStep: StepType {
-    public let name = "group"
-    public let summary = "A join point: done when every step it needs is done; runs no command"
-    public let schema = ParameterSchema.empty
-
-    public init() {}
+    public init(name: String, summary: String) {
+        self.name = name
+        self.summary = summary
+    }
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan { TaskPlan(actions: []) }
 
