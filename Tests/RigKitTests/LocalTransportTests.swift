@@ -133,6 +133,27 @@ import RigModel
         }
     }
 
+    static let canBecomeNobody = geteuid() == 0 && access("/usr/bin/sudo", X_OK) == 0 && getpwnam("nobody") != nil
+
+    @Test(.enabled(if: canBecomeNobody, "needs root, sudo and the user nobody"))
+    func becomeRunsTheScriptAsTheBecomeUserThroughSudo() throws {
+        let dir = F.scratch()
+        let log = try FileTaskLog(path: "\(dir)/task.log")
+        let host = InventoryHost(name: "here", address: "127.0.0.1", become: Become(user: "nobody"), connection: .local)
+        let transport = LocalTransport(host: host)
+        let result = try transport.run(
+            CommandRequest(command: Command("cat; echo user=$(id -un) >> \"$RIG_OUTPUT\"", become: true), log: log, collectOutputs: true),
+            cancellation: CancellationToken())
+        #expect(result.exitCode == 0)
+        #expect(result.outputs["user"] == "nobody")
+        chmod(dir, 0o777)
+        try transport.upload(FileUpload(path: "\(dir)/owned", text: "x", mode: 0o600, become: true),
+                             log: log, cancellation: CancellationToken())
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/owned")
+        #expect(attributes[.ownerAccountName] as? String == "nobody")
+        #expect(F.read("\(dir)/owned") == "x")
+    }
+
     @Test func outputFileParsingHandlesBothForms() {
         #expect(OutputFile.parse("a=1\nb = two=2\n\nnoise\nc<<X\nline1\nline2\nX\nd=\n") ==
                 ["a": "1", "b": " two=2", "c": "line1\nline2", "d": ""])

@@ -23,6 +23,9 @@ struct ChildProcess {
         var workingDirectory: String?
         /// Written to the child's stdin, which is then closed; nil: stdin is /dev/null.
         var input: [UInt8]?
+        /// A user (other than rig's) who must be able to reopen the stdin pipe through
+        /// /dev/fd (a script read with `. /dev/fd/3` after sudo).
+        var inputReader: uid_t?
         var output: Output
         /// stdout and stderr are a new pseudo-terminal, the child's controlling terminal (stream output only).
         var pseudoTerminal = false
@@ -60,6 +63,9 @@ struct ChildProcess {
             let p = try pipePair()
             childIn = p.read
             parentIn = p.write
+            if let reader = request.inputReader, fchown(childIn, reader, gid_t.max) != 0 {
+                _ = fchmod(childIn, 0o666)  // not root: sudo to another user needs a pipe they may open
+            }
             _ = fcntl(parentIn, F_SETFL, fcntl(parentIn, F_GETFL) | O_NONBLOCK)
         }
         var childOut: Int32

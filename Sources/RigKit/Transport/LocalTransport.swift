@@ -40,7 +40,12 @@ public struct LocalTransport: Transport {
             let wrapper = command.pseudoTerminal ? "exec 3<&0 0<&1; . /dev/fd/3" : "exec 3<&0 0</dev/null; . /dev/fd/3"
             var arguments = [runtime.bash, "-c", wrapper, "rig"]
             var executable = runtime.bash
+            var inputReader: uid_t?
             if let user = becomeUser, !runtime.isCurrentUser(user) {
+                guard let uid = AtomicFile.userID(user) else {
+                    throw .failed("become names the user '\(user)', who does not exist on this machine")
+                }
+                inputReader = uid
                 guard let sudo = runtime.executable(named: "sudo") else {
                     throw .failed("become needs sudo, which is not installed on this machine")
                 }
@@ -49,8 +54,8 @@ public struct LocalTransport: Transport {
             }
             child = ChildProcess.Request(
                 executable: executable, arguments: arguments, environment: runtime.environment,
-                workingDirectory: command.workingDirectory, input: Array(script.utf8), output: .descriptor(-1),
-                pseudoTerminal: command.pseudoTerminal, grace: killGracePeriod)
+                workingDirectory: command.workingDirectory, input: Array(script.utf8), inputReader: inputReader,
+                output: .descriptor(-1), pseudoTerminal: command.pseudoTerminal, grace: killGracePeriod)
         }
         child.timeout = command.timeout
 
@@ -82,7 +87,7 @@ public struct LocalTransport: Transport {
         // Another user's file: stage it privately, then let sudo install it and rename it into place.
         let staged = runtime.newOutputPath()
         defer { unlink(staged) }
-        try AtomicFile.write(file.content, to: staged, mode: 0o600, owner: nil, group: nil)
+        try AtomicFile.write(file.content, to: staged, mode: 0o600, owner: geteuid() == 0 ? user : nil, group: nil)
         let q = ShellSyntax.quote
         let temporary = file.path + ".rig-upload"
         var install = "install -m \(String(file.mode, radix: 8))"
