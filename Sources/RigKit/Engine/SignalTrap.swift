@@ -3,9 +3,10 @@ import Foundation
 /// Turns SIGINT/SIGTERM into a call on a queue (DispatchSource signal sources) instead of
 /// killing rig, so a run can stop cleanly. Children get default dispositions back at spawn.
 public final class SignalTrap: @unchecked Sendable {
-    // Guards `sources`.
+    // Guards `sources` and `previous`.
     private let lock = NSLock()
     private var sources: [Int32: any DispatchSourceSignal] = [:]
+    private var previous: [Int32: sigaction] = [:]
 
     /// Catches `signals`; `handler` runs on `queue` with the signal number and how many times it came.
     public init(
@@ -13,7 +14,11 @@ public final class SignalTrap: @unchecked Sendable {
         handler: @escaping @Sendable (_ signal: Int32, _ count: Int) -> Void
     ) {
         for signalNumber in signals {
-            signal(signalNumber, SIG_IGN)
+            var ignore = sigaction()
+            ignore.__sigaction_handler.sa_handler = SIG_IGN
+            var old = sigaction()
+            sigaction(signalNumber, &ignore, &old)
+            previous[signalNumber] = old
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             let counter = Counter()
             source.setEventHandler { handler(signalNumber, counter.increment()) }
@@ -37,15 +42,19 @@ public final class SignalTrap: @unchecked Sendable {
     /// The conventional exit status of a process stopped by `signal`: 130 for SIGINT, 143 for SIGTERM.
     public static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
 
-    /// Stops catching and restores the default dispositions.
+    /// Stops catching and restores the dispositions the signals had before.
     public func cancel() {
-        let active = lock.withLock {
-            defer { sources.removeAll() }
-            return sources
+        let (active, dispositions) = lock.withLock {
+            defer {
+                sources.removeAll()
+                previous.removeAll()
+            }
+            return (sources, previous)
         }
         for (signalNumber, source) in active {
             source.cancel()
-            signal(signalNumber, SIG_DFL)
+            var old = dispositions[signalNumber] ?? sigaction()
+            sigaction(signalNumber, &old, nil)
         }
     }
 
