@@ -47,13 +47,13 @@ public struct WorkflowTaskPreparer: TaskPreparer {
             throw Failure.unknownType(step: step.id, type: step.type)
         }
         let context = context(for: host, outputs: outputs, mode: .execute)
-        let runs = try step.when.map { try Renderer.evaluateCondition($0, in: context) } ?? true
-        let parameters = try ParameterBinder.bind(step, schema: type.schema, in: context)
-        let guardCommand = try step.unless.map { Command(try Renderer.renderText($0, in: context), summary: "unless") }
+        let rendered = try TaskRenderer.render(step, schema: type.schema, in: context)
         let invocation = StepInvocation(
-            step: step, task: task, host: host, parameters: parameters, inventory: workflow.inventory, mode: .execute)
+            step: step, task: task, host: host, parameters: rendered.parameters, inventory: workflow.inventory,
+            mode: .execute)
         return PreparedTask(
-            invocation: invocation, runs: runs, guardCommand: guardCommand,
+            invocation: invocation, runs: rendered.runs,
+            guardCommand: rendered.guardScript.map { Command($0, summary: "unless") },
             redactions: secrets.allValues + secretOutputValues(outputs))
     }
 
