@@ -1,0 +1,36 @@
+/// One condition a step makes true on a host: a side-effect-free `check` that exits 0 when it
+/// already holds, and an `apply` that makes it hold. Steps list these; `ScriptBuilder` turns the
+/// list into the plan's check (all hold) and its apply script (fix each one that does not, then
+/// check it again).
+struct Ensure: Sendable, Hashable {
+    var what: String
+    var check: String
+    var apply: String
+
+    init(_ what: String, check: String, apply: String) {
+        self.what = what
+        self.check = check
+        self.apply = apply
+    }
+
+    /// A file with exactly this content and mode (written atomically, only when it differs).
+    static func file(_ path: String, mode: String = "0644", content: String, then followUp: String = "") -> Ensure {
+        Ensure(
+            "\(path) is in place",
+            check: Shell.heredoc("cmp -s - \(Shell.quote(path))", content) + "\n[ \"$(stat -c %a \(Shell.quote(path)))\" = \(String(mode.drop { $0 == "0" })) ]",
+            apply: Shell.heredoc("rig_put \(Shell.quote(path)) \(mode)", content) + (followUp.isEmpty ? "" : "\n" + followUp)
+        )
+    }
+
+    /// Debian packages installed (at a version when given as `name=version`).
+    static func packages(_ what: String, _ packages: [String], hold: [String] = []) -> Ensure {
+        let checks = packages.map { spec -> String in
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? "rig_has_pkg \(Shell.quote(parts[0])) \(Shell.quote(parts[1]))" : "rig_has_pkg \(Shell.quote(spec))"
+        }
+        let holdChecks = hold.map { "apt-mark showhold | grep -qx \(Shell.quote($0))" }
+        var apply = "rig_apt install --allow-downgrades --allow-change-held-packages " + packages.map(Shell.quote).joined(separator: " ")
+        if !hold.isEmpty { apply += "\napt-mark hold " + hold.map(Shell.quote).joined(separator: " ") }
+        return Ensure(what, check: (checks + holdChecks).joined(separator: "\n"), apply: apply)
+    }
+}
