@@ -48,11 +48,11 @@ public struct CheckoutStep: StepType {
         let dir = p.string("tatorDir")
         let ref = try p.required("ref")
         let repository = try p.required("repository")
-        let atRef = """
-            [ "$(git -C \(q(dir)) rev-parse HEAD)" = "$(git -C \(q(dir)) rev-parse --verify -q \(q(ref + "^{commit}")))" ]
-            ! git -C \(q(dir)) submodule status --recursive | grep -q '^[-+U]'
-            """
-        let check = ScriptBuilder.check([Ensure("\(dir) is at \(ref) with its submodules", check: atRef, apply: "")])
+        let atRef = [
+            "[ \"$(git -C \(q(dir)) rev-parse HEAD)\" = \"$(git -C \(q(dir)) rev-parse --verify -q \(q(ref + "^{commit}")))\" ]",
+            "! git -C \(q(dir)) submodule status --recursive | grep -q '^[-+U]'",
+        ]
+        let check = ScriptBuilder.check([Ensure("\(dir) is at \(ref) with its submodules", checks: atRef, apply: "")])
         let apply = ScriptBuilder.script("""
             command -v git >/dev/null || rig_apt install git
             if [ ! -d \(q(dir + "/.git")) ]; then

@@ -28,11 +28,11 @@ public struct LabelStep: StepType {
             let pairs = TatorLayout.labels.map { "\($0)=\(LabelCoverage.normalized(host.labels[$0]))" }
             return Ensure(
                 "node \(node) is labelled \(pairs.joined(separator: " "))",
-                check: "json=$(kubectl get node \(Shell.quote(node)) -o json)\n"
+                checks: ["json=$(kubectl get node \(Shell.quote(node)) -o json)"]
                     + pairs.map { pair -> String in
                         let kv = pair.split(separator: "=").map(String.init)
                         return "grep -Eq '\"\(kv[0])\": *\"\(kv[1])\"' <<< \"$json\""
-                    }.joined(separator: "\n"),
+                    },
                 apply: "kubectl label nodes \(Shell.quote(node)) \(pairs.joined(separator: " ")) --overwrite")
         }
         let preamble = [ScriptBuilder.kubeconfig]

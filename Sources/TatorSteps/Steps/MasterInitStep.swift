@@ -40,7 +40,7 @@ public struct MasterInitStep: StepType {
 
         var ensures: [Ensure] = [
             Ensure("the control plane is initialised and its API answers",
-                   check: "[ -f /etc/kubernetes/admin.conf ]\nkubectl get nodes",
+                   checks: ["[ -f /etc/kubernetes/admin.conf ]", "kubectl get nodes"],
                    apply: """
                    if [ ! -f /etc/kubernetes/admin.conf ]; then
                      # --skip-token-print and the filter keep the bootstrap token out of the log; workers get fresh tokens.
@@ -53,7 +53,7 @@ public struct MasterInitStep: StepType {
         if adminUser != "root" {
             ensures.append(Ensure(
                 "\(adminUser) has a kubeconfig",
-                check: "home=$(getent passwd \(q(adminUser)) | cut -d: -f6)\ncmp -s /etc/kubernetes/admin.conf \"$home/.kube/config\"",
+                checks: ["home=$(getent passwd \(q(adminUser)) | cut -d: -f6)", "cmp -s /etc/kubernetes/admin.conf \"$home/.kube/config\""],
                 apply: """
                 home=$(getent passwd \(q(adminUser)) | cut -d: -f6)
                 [ -n "$home" ] || rig_fail 'adminUser \(adminUser) does not exist on \(host.name)'
@@ -66,7 +66,7 @@ public struct MasterInitStep: StepType {
         if !p.string("cniManifest").isEmpty || { if case .manifest = profile.cni { return true }; return false }() {
             var url = p.string("cniManifest")
             if url.isEmpty, case .manifest(let u) = profile.cni { url = u }
-            cniCheck = "[ -f \(TatorLayout.stateDirectory)/cni-applied ]\ngrep -qxF \(q(url)) \(TatorLayout.stateDirectory)/cni-applied"
+            cniCheck = "grep -qxF \(q(url)) \(TatorLayout.stateDirectory)/cni-applied"
             cniApply = "kubectl apply -f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(TatorLayout.stateDirectory)/cni-applied"
         } else if case .ciliumHelm(let version) = profile.cni {
             cniCheck = "helm list -n kube-system --short | grep -qx cilium"

@@ -59,8 +59,8 @@ public struct NFSServerStep: StepType {
         ]
         let exportsInPlace = Ensure("/etc/exports holds the share and scratch lines",
                                     check: Shell.heredoc("cmp -s - /etc/exports", exports), apply: "")
-        let exported = paths.map { "showmount -e localhost | grep -q \(Shell.quote("^" + $0 + " "))" }.joined(separator: "\n")
-        let exportsActive = Ensure("the NFS server exports both folders", check: exported, apply: "")
+        let exported = paths.map { "showmount -e localhost | grep -q \(Shell.quote("^" + $0 + " "))" }
+        let exportsActive = Ensure("the NFS server exports both folders", checks: exported, apply: "")
 
         let check = serverReady + [exportsInPlace, exportsActive]
         var actions: [TaskPlan.Action] = [
@@ -69,7 +69,7 @@ public struct NFSServerStep: StepType {
             .run(Command(ScriptBuilder.script("""
                 exportfs -ra
                 systemctl restart nfs-kernel-server
-                rig_wait 60 'the NFS server to export \(paths.joined(separator: " and "))' bash -c \(Shell.quote(exported))
+                rig_wait 60 'the NFS server to export \(paths.joined(separator: " and "))' bash -c \(Shell.quote(exported.joined(separator: " && ")))
                 """), become: true, summary: "reload the exports and restart the NFS server")),
         ]
         let server = try CommonParameters.nfsAddress(p)

@@ -66,18 +66,18 @@ public struct PrerequisitesStep: StepType {
 
         var list: [Ensure] = [
             Ensure("swap is off and out of /etc/fstab",
-                   check: "[ -z \"$(swapon --show --noheadings)\" ]\n! grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab",
+                   checks: ["[ -z \"$(swapon --show --noheadings)\" ]", "! grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab"],
                    apply: "swapoff -a\nsed -ri 's/^([^#].*[[:space:]]swap[[:space:]].*)$/# disabled by rig: \\1/' /etc/fstab"),
             .file("/etc/modules-load.d/rig-kubernetes.conf", content: "overlay\nbr_netfilter\n",
                   then: "modprobe overlay\nmodprobe br_netfilter"),
             Ensure("the overlay and br_netfilter modules are loaded",
-                   check: "lsmod | grep -qw overlay\nlsmod | grep -qw br_netfilter",
+                   checks: ["lsmod | grep -qw overlay", "lsmod | grep -qw br_netfilter"],
                    apply: "modprobe overlay\nmodprobe br_netfilter"),
             .file("/etc/sysctl.d/99-rig-kubernetes.conf",
                   content: "net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n",
                   then: "sysctl --system >/dev/null"),
             Ensure("bridged traffic passes iptables and forwarding is on",
-                   check: "[ \"$(sysctl -n net.bridge.bridge-nf-call-iptables)\" = 1 ]\n[ \"$(sysctl -n net.ipv4.ip_forward)\" = 1 ]",
+                   checks: ["[ \"$(sysctl -n net.bridge.bridge-nf-call-iptables)\" = 1 ]", "[ \"$(sysctl -n net.ipv4.ip_forward)\" = 1 ]"],
                    apply: "sysctl --system >/dev/null"),
             .packages("the base packages and the NFS client are installed",
                       ["apt-transport-https", "ca-certificates", "curl", "gnupg", "nfs-common"]),
@@ -85,8 +85,8 @@ public struct PrerequisitesStep: StepType {
                    check: "[ -z \"$(for p in docker docker-engine docker.io containerd runc; do rig_has_pkg \"$p\" && echo \"$p\"; done)\" ]",
                    apply: "for p in docker docker-engine docker.io containerd runc; do if rig_has_pkg \"$p\"; then rig_apt remove \"$p\"; fi; done"),
             Ensure("Docker's apt repository is configured",
-                   check: "[ -s /etc/apt/keyrings/docker.asc ]\n"
-                       + "grep -qF \"https://download.docker.com/linux/ubuntu $VERSION_CODENAME stable\" /etc/apt/sources.list.d/docker.list",
+                   checks: ["[ -s /etc/apt/keyrings/docker.asc ]",
+                            "grep -qF \"https://download.docker.com/linux/ubuntu $VERSION_CODENAME stable\" /etc/apt/sources.list.d/docker.list"],
                    apply: """
                    install -d -m 0755 /etc/apt/keyrings
                    curl -fsSL https://download.docker.com/linux/ubuntu/gpg -o /etc/apt/keyrings/docker.asc
@@ -110,9 +110,9 @@ public struct PrerequisitesStep: StepType {
             list.append(.packages("containerd is installed", ["containerd.io"]))
             list.append(Ensure(
                 "containerd uses the systemd cgroup driver and the CRI plugin, and reads registry settings from /etc/containerd/certs.d",
-                check: "grep -q 'SystemdCgroup = true' /etc/containerd/config.toml\n"
-                    + "grep -q 'config_path = \"/etc/containerd/certs.d\"' /etc/containerd/config.toml\n"
-                    + "! grep -Eq '^disabled_plugins.*\"cri\"' /etc/containerd/config.toml",
+                checks: ["grep -q 'SystemdCgroup = true' /etc/containerd/config.toml",
+                         "grep -q 'config_path = \"/etc/containerd/certs.d\"' /etc/containerd/config.toml",
+                         "! grep -Eq '^disabled_plugins.*\"cri\"' /etc/containerd/config.toml"],
                 apply: """
                 install -d -m 0755 /etc/containerd
                 containerd config default > /etc/containerd/config.toml.rig
@@ -154,7 +154,7 @@ public struct PrerequisitesStep: StepType {
             : "The Kubernetes packages\(versionSuffix.isEmpty ? "" : " at version " + profile.kubernetesPackageVersion!) are not available from \(profile.kubernetesRepository); check the repository and version (kubernetesRepository, kubernetesPackageVersion)."
         list.append(Ensure(
             "the Kubernetes apt repository is configured",
-            check: "[ -s \(q(keyPath)) ]\ngrep -qxF \(q(sourceLine)) /etc/apt/sources.list.d/kubernetes.list",
+            checks: ["[ -s \(q(keyPath)) ]", "grep -qxF \(q(sourceLine)) /etc/apt/sources.list.d/kubernetes.list"],
             apply: """
             install -d -m 0755 /etc/apt/keyrings
             curl -fsSL \(q(profile.kubernetesKeyURL)) -o \(q(keyPath)) || rig_fail \(q("could not download the Kubernetes signing key from \(profile.kubernetesKeyURL). " + unavailable))
@@ -181,7 +181,8 @@ public struct PrerequisitesStep: StepType {
 
             """, then: "systemctl daemon-reload"))
         list.append(Ensure("the iptables FORWARD policy is ACCEPT, now and after reboots",
-                           check: "systemctl is-enabled --quiet rig-iptables-forward.service\niptables -S FORWARD | head -1 | grep -qx -- '-P FORWARD ACCEPT'",
+                           checks: ["systemctl is-enabled --quiet rig-iptables-forward.service",
+                                    "iptables -S FORWARD | head -1 | grep -qx -- '-P FORWARD ACCEPT'"],
                            apply: "systemctl enable rig-iptables-forward.service\niptables -P FORWARD ACCEPT"))
 
         if p.bool("manageEtcHosts") {
@@ -215,7 +216,7 @@ public struct PrerequisitesStep: StepType {
             let helm = profile.helmVersion
             list.append(Ensure(
                 "Helm 3 is installed",
-                check: "command -v helm\nhelm version --short | grep -q '^v3\\.'",
+                checks: ["command -v helm", "helm version --short | grep -q '^v3\\.'"],
                 apply: """
                 tmp=$(mktemp -d)
                 curl -fsSL "https://get.helm.sh/helm-v\(helm)-linux-$arch.tar.gz" -o "$tmp/helm.tgz"

@@ -1,28 +1,45 @@
-/// One condition a step makes true on a host: a side-effect-free `check` that exits 0 when it
+/// One condition a step makes true on a host: side-effect-free `checks` that all exit 0 when it
 /// already holds, and an `apply` that makes it hold. Steps list these; `ScriptBuilder` turns the
 /// list into the plan's check (all hold) and its apply script (fix each one that does not, then
 /// check it again).
 struct Ensure: Sendable, Hashable {
     var what: String
-    var check: String
+    /// Each entry is one test (possibly several lines, e.g. a here-document); its last command's
+    /// status counts. All must pass.
+    var checks: [String]
     var apply: String
 
-    init(_ what: String, check: String, apply: String) {
+    init(_ what: String, checks: [String], apply: String) {
         self.what = what
-        self.check = check
+        self.checks = checks
         self.apply = apply
+    }
+
+    init(_ what: String, check: String, apply: String) {
+        self.init(what, checks: [check], apply: apply)
+    }
+
+    /// The tests chained with `&&` (bash ignores `set -e` inside conditions, so each one is
+    /// chained explicitly), as one compound command.
+    var condition: String {
+        let parts = checks.map { check in
+            if check.contains("\n") { return "{\n\(check)\n}" }
+            return check.contains("||") || check.contains(";") ? "{ \(check); }" : check
+        }
+        return "{ " + parts.joined(separator: " \\\n  && ") + "; }"
     }
 
     /// A file with exactly this content and mode (written atomically, only when it differs).
     static func file(_ path: String, mode: String = "0644", content: String, then followUp: String = "") -> Ensure {
         Ensure(
             "\(path) is in place",
-            check: Shell.heredoc("cmp -s - \(Shell.quote(path))", content) + "\n[ \"$(stat -c %a \(Shell.quote(path)))\" = \(String(mode.drop { $0 == "0" })) ]",
+            checks: [Shell.heredoc("cmp -s - \(Shell.quote(path))", content),
+                     "[ \"$(stat -c %a \(Shell.quote(path)))\" = \(String(mode.drop { $0 == "0" })) ]"],
             apply: Shell.heredoc("rig_put \(Shell.quote(path)) \(mode)", content) + (followUp.isEmpty ? "" : "\n" + followUp)
         )
     }
 
-    /// Debian packages installed (at a version when given as `name=version`).
+    /// Debian packages installed (at a version when given as `name=version`), some held.
     static func packages(_ what: String, _ packages: [String], hold: [String] = []) -> Ensure {
         let checks = packages.map { spec -> String in
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
@@ -31,6 +48,6 @@ struct Ensure: Sendable, Hashable {
         let holdChecks = hold.map { "apt-mark showhold | grep -qx \(Shell.quote($0))" }
         var apply = "rig_apt install --allow-downgrades --allow-change-held-packages " + packages.map(Shell.quote).joined(separator: " ")
         if !hold.isEmpty { apply += "\napt-mark hold " + hold.map(Shell.quote).joined(separator: " ") }
-        return Ensure(what, check: (checks + holdChecks).joined(separator: "\n"), apply: apply)
+        return Ensure(what, checks: checks + holdChecks, apply: apply)
     }
 }

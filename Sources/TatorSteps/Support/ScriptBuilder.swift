@@ -22,7 +22,7 @@ enum ScriptBuilder {
         rig_wait() { # rig_wait SECONDS WHAT COMMAND...: poll every 5 s until COMMAND succeeds
           local limit=$1 what=$2 waited=0; shift 2
           until "$@" >/dev/null 2>&1; do
-            [ "$waited" -ge "$limit" ] && { printf 'rig: error: timed out after %ss waiting for %s\n' "$limit" "$what" >&2; return 1; }
+            [ "$waited" -ge "$limit" ] && { printf 'rig: error: timed out after %ss waiting for %s\\n' "$limit" "$what" >&2; return 1; }
             sleep 5; waited=$((waited + 5))
           done
         }
@@ -71,7 +71,7 @@ enum ScriptBuilder {
 
     /// A script that exits 0 only when every condition already holds.
     static func check(_ ensures: [Ensure], preamble: [String] = []) -> String {
-        let body = ensures.map { e in "# \(e.what)\n{\n\(e.check)\n} >/dev/null 2>&1 || exit 1" }.joined(separator: "\n")
+        let body = ensures.map { e in "# \(e.what)\n\(e.condition) >/dev/null 2>&1 || exit 1" }.joined(separator: "\n")
         return script(body + "\nexit 0", preamble: preamble).replacingFirst("set -euo pipefail", with: "set -uo pipefail")
     }
 
@@ -80,14 +80,10 @@ enum ScriptBuilder {
         var body = ensures.map { e in
             """
             # \(e.what)
-            if ! {
-            \(e.check)
-            } >/dev/null 2>&1; then
+            if ! \(e.condition) >/dev/null 2>&1; then
               echo \(Shell.quote("rig: making sure " + e.what))
             \(e.apply)
-              {
-            \(e.check)
-              } >/dev/null 2>&1 || rig_fail \(Shell.quote(e.what + ": still not so after applying it"))
+              \(e.condition) >/dev/null 2>&1 || rig_fail \(Shell.quote(e.what + ": still not so after applying it"))
             fi
             """
         }.joined(separator: "\n")
