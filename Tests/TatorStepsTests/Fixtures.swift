@@ -18,7 +18,7 @@ enum Fixtures {
     /// A secret value that must never show in a plan.
     static let dockerPassword = "hunter2-registry-password"
     /// What the renderer shows for a secret in display mode (the exact form is the engine's business).
-    static let tokenPlaceholder = "<secret duckdnsToken>"
+    static let tokenPlaceholder = "<secret:duckdnsToken>"
 
     static let site: OrderedDictionary<String, Value> = [
         "domain": .string("mysite.duckdns.org"),

@@ -50,7 +50,7 @@ public struct DuckDNSStep: StepType {
               *) rig_fail "DuckDNS answered neither OK nor KO: $(printf '%s' "$reply" | head -1)";;
             esac
             echo "rig: DuckDNS points \(domain) at \(ip)"
-            case "$reply" in *NOCHANGE*) echo 'rig.changed=false' >> "$RIG_OUTPUT";; esac
+            case "$reply" in *NOCHANGE*) echo 'rig.changed=false' >> "${RIG_OUTPUT:-/dev/null}";; esac
             if ! \(resolves); then
               echo 'rig: warning: \(domain) does not resolve to \(ip) from here yet. DNS answers take a while to spread; routers with DNS-rebind protection also drop public names that point at private addresses: then add a local DNS entry or an /etc/hosts line.' >&2
             fi

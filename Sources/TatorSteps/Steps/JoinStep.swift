@@ -86,7 +86,7 @@ public struct JoinStep: StepType {
             tokenCreate: Command(ScriptBuilder.script("""
                 # The join command carries a secret: it goes to $RIG_OUTPUT only, never to the log.
                 join=$(kubeadm token create --ttl \(ttl)s --print-join-command 2>/dev/null) || rig_fail 'kubeadm token create failed on \(master.name)'
-                printf 'join=%s\\n' "$join" >> "$RIG_OUTPUT"
+                printf 'join=%s\\n' "$join" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
                 """, preamble: kube), become: true, delegateTo: master.name, summary: "create a fresh join token on \(master.name)"),
             waitReady: Command(ScriptBuilder.script("rig_wait \(timeout) 'node \(node) to become Ready' rig_node_ready \(q(node))", preamble: kube),
                                become: true, delegateTo: master.name, timeout: .seconds(timeout + 60),

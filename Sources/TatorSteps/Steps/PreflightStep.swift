@@ -143,7 +143,7 @@ public struct PreflightStep: StepType {
             "  printf '  - %s\\n' \"${problems[@]}\" >&2",
             "  exit 1",
             "fi",
-            "[ \"$changed\" = true ] || echo 'rig.changed=false' >> \"$RIG_OUTPUT\"",
+            "[ \"$changed\" = true ] || echo 'rig.changed=false' >> \"${RIG_OUTPUT:-/dev/null}\"",
         ]
         return TaskPlan(Command(ScriptBuilder.script(lines.joined(separator: "\n")), become: true,
                                 summary: "preflight checks on \(host.name)"))

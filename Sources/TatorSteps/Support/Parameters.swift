@@ -64,22 +64,28 @@ struct Parameters {
         return Parameters.parseSeconds(string(name)) ?? 0
     }
 
+    /// `90`, `90s`, `20m`, `1h30m`, `2d`, `1.5s`, `500ms` (rounded up to whole seconds).
     static func parseSeconds(_ text: String) -> Int? {
         if let plain = Int(text) { return plain }
-        var total = 0
-        var number = ""
-        for c in text {
-            if c.isNumber { number.append(c); continue }
-            guard let n = Int(number) else { return nil }
-            switch c {
+        var total = 0.0
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let n = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            switch unit {
+            case "d": total += n * 86400
             case "h": total += n * 3600
             case "m": total += n * 60
             case "s": total += n
+            case "ms": total += n / 1000
             default: return nil
             }
-            number = ""
         }
-        return number.isEmpty && !text.isEmpty ? total : nil
+        return Int(total.rounded(.up))
     }
 }
 

@@ -16,8 +16,8 @@ enum RemoteFiles {
             let p = Shell.quote(path)
             return """
             if [ -f \(p) ]; then
-              printf 'file\(index)=%s\\n' "$(base64 -w0 < \(p))" >> "$RIG_OUTPUT"
-              printf 'mode\(index)=%s\\n' "$(stat -c %a \(p))" >> "$RIG_OUTPUT"
+              printf 'file\(index)=%s\\n' "$(base64 -w0 < \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
+              printf 'mode\(index)=%s\\n' "$(stat -c %a \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
             fi
             """
         }.joined(separator: "\n")
