@@ -23,7 +23,7 @@ public struct ArgoStep: StepType {
         let q = Shell.quote
         let marker = "\(TatorLayout.stateDirectory)/argo-manifest"
         let ensures = [
-            Ensure("the argo namespace exists", check: "kubectl get namespace argo", apply: "kubectl create namespace argo"),
+            .namespace("argo"),
             Ensure("Argo \(profile.argoVersion) is applied",
                    check: "grep -qxF \(q(url)) \(marker)",
                    apply: "kubectl apply -n argo -f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(marker)"),
@@ -34,8 +34,6 @@ public struct ArgoStep: StepType {
                    check: "rig_pods_ready -n argo",
                    apply: "rig_wait \(p.seconds("readyTimeout")) \"Argo's pods (kubectl -n argo get pods)\" rig_pods_ready -n argo"),
         ]
-        let preamble = [ScriptBuilder.kubeconfig]
-        return TaskPlan(check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "is Argo installed?"),
-                        Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "install Argo"))
+        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "is Argo installed?", action: "install Argo")
     }
 }

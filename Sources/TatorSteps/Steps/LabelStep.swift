@@ -35,8 +35,6 @@ public struct LabelStep: StepType {
                     },
                 apply: "kubectl label nodes \(Shell.quote(node)) \(pairs.joined(separator: " ")) --overwrite")
         }
-        let preamble = [ScriptBuilder.kubeconfig]
-        return TaskPlan(check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "are the nodes labelled?"),
-                        Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "label the nodes"))
+        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled?", action: "label the nodes")
     }
 }

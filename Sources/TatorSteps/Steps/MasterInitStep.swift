@@ -92,9 +92,8 @@ public struct MasterInitStep: StepType {
             check: "rig_node_ready \(q(node))",
             apply: "rig_wait \(timeout) 'node \(node) to become Ready (it waits for the CNI pods: kubectl -n kube-system get pods)' rig_node_ready \(q(node))"))
 
-        let preamble = [ScriptBuilder.kubeconfig]
-        return TaskPlan(check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "is the control plane up?"),
-                        Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "initialise the control plane"))
+        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "is the control plane up?",
+                                  action: "initialise the control plane")
     }
 }
 

@@ -40,7 +40,7 @@ public struct NFSProvisionerStep: StepType {
         let scratch = p.string("sharePath") + "/scratch"
         let claimFile = "\(TatorLayout.stateDirectory)/nfs-test.yaml"
         let ensures = [
-            Ensure("the provisioner namespace exists", check: "kubectl get namespace provisioner", apply: "kubectl create namespace provisioner"),
+            .namespace("provisioner"),
             Ensure("the Helm repository \(chart.repositoryName) is known",
                    check: "helm repo list | awk '{ print $1 }' | grep -qx \(q(chart.repositoryName))",
                    apply: "helm repo add \(q(chart.repositoryName)) \(q(chart.repositoryURL))\nhelm repo update"),

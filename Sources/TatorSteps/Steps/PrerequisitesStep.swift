@@ -44,8 +44,7 @@ public struct PrerequisitesStep: StepType {
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let ensures = try ensures(invocation)
-        return TaskPlan(check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "are the prerequisites in place?"),
-                        Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "install the prerequisites"))
+        return ScriptBuilder.plan(ensures, preamble: preamble, question: "are the prerequisites in place?", action: "install the prerequisites")
     }
 
     private let preamble = [". /etc/os-release", "arch=$(dpkg --print-architecture)"]

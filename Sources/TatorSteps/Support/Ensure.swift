@@ -39,6 +39,11 @@ struct Ensure: Sendable, Hashable {
         )
     }
 
+    /// A Kubernetes namespace exists.
+    static func namespace(_ name: String) -> Ensure {
+        Ensure("the \(name) namespace exists", check: "kubectl get namespace \(name)", apply: "kubectl create namespace \(name)")
+    }
+
     /// Debian packages installed (at a version when given as `name=version`), some held.
     static func packages(_ what: String, _ packages: [String], hold: [String] = []) -> Ensure {
         let checks = packages.map { spec -> String in

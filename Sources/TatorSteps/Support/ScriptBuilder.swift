@@ -1,4 +1,5 @@
 import Foundation
+import RigKit
 
 /// Builds the bash scripts of Tator steps: a strict preamble, only the helper functions a
 /// script uses, and `Ensure` lists turned into a check and an apply script.
@@ -73,6 +74,12 @@ enum ScriptBuilder {
     static func check(_ ensures: [Ensure], preamble: [String] = []) -> String {
         let body = ensures.map { e in "# \(e.what)\n\(e.condition) >/dev/null 2>&1 || exit 1" }.joined(separator: "\n")
         return script(body + "\nexit 0", preamble: preamble).replacingFirst("set -euo pipefail", with: "set -uo pipefail")
+    }
+
+    /// The usual plan of a Tator step: check every condition as root; if any fails, apply them all.
+    static func plan(_ ensures: [Ensure], preamble: [String] = [], question: String, action: String) -> TaskPlan {
+        TaskPlan(check: Command(check(ensures, preamble: preamble), become: true, summary: question),
+                 Command(apply(ensures, preamble: preamble), become: true, summary: action))
     }
 
     /// A script that makes every condition hold: each one not yet true is applied, then checked again.
