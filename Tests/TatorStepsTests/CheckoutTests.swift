@@ -16,11 +16,11 @@ import RigModel
         let step = CheckoutStep()
         let with: OrderedDictionary<String, Value> = ["source": .string(folder.path)]
         var digest = ""
-        let ctx = FakeContext(taskHost: "master") { _, script in
+        let ctx = FakeContext(taskHost: "master1") { _, script in
             if script.hasPrefix("grep -qxF") { return .init(exitCode: 1) }
             return .init()
         }
-        let result = try step.execute(Fixtures.invocation("checkout", step, host: "master", with: with, mode: .execute), context: ctx)
+        let result = try step.execute(Fixtures.invocation("checkout", step, host: "master1", with: with, mode: .execute), context: ctx)
         #expect(result.status == .changed)
         let upload = try #require(ctx.uploads.first).file
         #expect(upload.path == CheckoutStep.uploadPath && upload.mode == 0o600)
@@ -34,17 +34,17 @@ import RigModel
         digest = try #require(ctx.ran.first?.command.script.split(separator: " ").dropFirst(2).first.map(String.init))
         #expect(digest.count == 64)
 
-        let done = FakeContext(taskHost: "master") { _, _ in .init() }
-        let again = try step.execute(Fixtures.invocation("checkout", step, host: "master", with: with, mode: .execute), context: done)
+        let done = FakeContext(taskHost: "master1") { _, _ in .init() }
+        let again = try step.execute(Fixtures.invocation("checkout", step, host: "master1", with: with, mode: .execute), context: done)
         #expect(again.status == .ok)
         #expect(done.uploads.isEmpty)
     }
 
     @Test func reportsAMissingSource() {
         let step = CheckoutStep()
-        let ctx = FakeContext(taskHost: "master") { _, _ in .init() }
+        let ctx = FakeContext(taskHost: "master1") { _, _ in .init() }
         #expect(throws: StepFailure.self) {
-            try step.execute(Fixtures.invocation("checkout", step, host: "master", with: ["source": .string("/nonexistent/tator")], mode: .execute), context: ctx)
+            try step.execute(Fixtures.invocation("checkout", step, host: "master1", with: ["source": .string("/nonexistent/tator")], mode: .execute), context: ctx)
         }
     }
 }

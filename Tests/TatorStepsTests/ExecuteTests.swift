@@ -11,11 +11,11 @@ import RigKit
     func context(alreadyJoined: Bool) -> FakeContext {
         FakeContext(taskHost: "worker1") { host, script in
             switch host {
-            case "master" where script.contains("rig_node_known worker1"):
+            case "master1" where script.contains("rig_node_known worker1"):
                 return .init(exitCode: alreadyJoined ? 0 : 1)
-            case "master" where script.contains("kubeadm token create"):
+            case "master1" where script.contains("kubeadm token create"):
                 return .init(outputs: ["join": Self.joinLine], printed: "W1125 some kubeadm warning\n")
-            case "master":
+            case "master1":
                 return .init(printed: "worker1 Ready\n")
             default:
                 // kubeadm join echoing the token, as some versions do in errors.
@@ -34,7 +34,7 @@ import RigKit
         #expect(!(result.message ?? "").contains(Self.token))
         #expect(!ctx.recorder.written.contains(Self.token))
         #expect(ctx.recorder.written.contains("<redacted>"))
-        #expect(ctx.ran.map(\.host) == ["master", "master", "worker1", "master"])
+        #expect(ctx.ran.map(\.host) == ["master1", "master1", "worker1", "master1"])
         let join = ctx.ran[2].command
         #expect(join.become && join.delegateTo == nil)
         // The token is only in the here-document that becomes the 0600 config file.
@@ -43,7 +43,7 @@ import RigKit
         #expect(lines.contains("kubeadm join --config \"$config\""))
         #expect(join.script.contains("apiServerEndpoint: \"192.168.1.10:6443\""))
         #expect(join.script.contains("umask 077"))
-        for ran in ctx.ran where ran.host == "master" { #expect(!ran.command.script.contains(Self.token)) }
+        for ran in ctx.ran where ran.host == "master1" { #expect(!ran.command.script.contains(Self.token)) }
     }
 
     @Test func skipsANodeTheMasterAlreadyListsAndOnlyWaitsForReady() throws {
@@ -87,8 +87,8 @@ import RigKit
         let example = try ReferenceFiles.text("tator-values-devExample-0.1.0.yaml")
         let step = ValuesStep()
         let with = Fixtures.steps().first { $0.id == "values" }!.with
-        let first = FakeContext(taskHost: "master") { _, _ in .init(outputs: ["file1": Self.base64(example), "mode1": "644"]) }
-        let result = try step.execute(Fixtures.invocation("values", step, host: "master", with: with, mode: .execute), context: first)
+        let first = FakeContext(taskHost: "master1") { _, _ in .init(outputs: ["file1": Self.base64(example), "mode1": "644"]) }
+        let result = try step.execute(Fixtures.invocation("values", step, host: "master1", with: with, mode: .execute), context: first)
         #expect(result.status == .changed)
         #expect(first.uploads.count == 1)
         let upload = try #require(first.uploads.first).file
@@ -100,10 +100,10 @@ import RigKit
         #expect(!first.recorder.written.contains(Fixtures.dockerPassword))
         #expect(!first.ran.contains { $0.command.script.contains(Fixtures.dockerPassword) })
 
-        let second = FakeContext(taskHost: "master") { _, _ in
+        let second = FakeContext(taskHost: "master1") { _, _ in
             .init(outputs: ["file0": Self.base64(written), "mode0": "600", "file1": Self.base64(example), "mode1": "644"])
         }
-        let again = try step.execute(Fixtures.invocation("values", step, host: "master", with: with, mode: .execute), context: second)
+        let again = try step.execute(Fixtures.invocation("values", step, host: "master1", with: with, mode: .execute), context: second)
         #expect(again.status == .ok)
         #expect(second.uploads.isEmpty)
     }
@@ -111,22 +111,22 @@ import RigKit
     @Test func valuesStepExplainsAMissingCheckout() {
         let step = ValuesStep()
         let with = Fixtures.steps().first { $0.id == "values" }!.with
-        let ctx = FakeContext(taskHost: "master") { _, _ in .init() }
+        let ctx = FakeContext(taskHost: "master1") { _, _ in .init() }
         #expect(throws: StepFailure.self) {
-            try step.execute(Fixtures.invocation("values", step, host: "master", with: with, mode: .execute), context: ctx)
+            try step.execute(Fixtures.invocation("values", step, host: "master1", with: with, mode: .execute), context: ctx)
         }
     }
 
     @Test func nfsServerUploadsTheEditedExportsKeepingTheHostsOtherLines() throws {
         let current = "# my exports\n/srv/backup 10.9.9.9(ro)\n/media/kubernetes_share 127.0.0.1/255.255.255.255(rw,async,no_subtree_check)\n"
         let step = NFSServerStep()
-        let ctx = FakeContext(taskHost: "master") { _, script in
+        let ctx = FakeContext(taskHost: "master1") { _, script in
             if script.contains("base64 -w0") { return .init(outputs: ["file0": Self.base64(current)]) }
             if script.contains("is the NFS share exported") || script.hasPrefix("set -uo pipefail") { return .init(exitCode: 1) }
             return .init()
         }
         let with = Fixtures.steps().first { $0.id == "nfs-server" }!.with
-        let result = try step.execute(Fixtures.invocation("nfs-server", step, host: "master", with: with, mode: .execute), context: ctx)
+        let result = try step.execute(Fixtures.invocation("nfs-server", step, host: "master1", with: with, mode: .execute), context: ctx)
         #expect(result.status == .changed)
         let upload = try #require(ctx.uploads.first).file
         #expect(upload.path == "/etc/exports" && upload.mode == 0o644)
@@ -138,6 +138,6 @@ import RigKit
 
             """)
         // Every node checks it can see the exports.
-        #expect(Set(ctx.ran.filter { $0.command.script.contains("showmount -e 192.168.1.10") }.map(\.host)) == ["master", "worker1", "worker2"])
+        #expect(Set(ctx.ran.filter { $0.command.script.contains("showmount -e 192.168.1.10") }.map(\.host)) == ["master1", "worker1", "worker2"])
     }
 }

@@ -7,7 +7,7 @@ import RigModel
 /// The 3-node inventory of the docs: a master that is also the NFS server and the registry, two workers.
 enum Fixtures {
     static let inventory = Inventory(hosts: [
-        InventoryHost(name: "master", address: "192.168.1.10", user: "ubuntu", roles: ["master", "nfs", "registry"],
+        InventoryHost(name: "master1", address: "192.168.1.10", user: "ubuntu", roles: ["master", "nfs", "registry"],
                       labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "yes"]),
         InventoryHost(name: "worker1", address: "192.168.1.11", user: "ubuntu", roles: ["worker"],
                       labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "no"]),
@@ -23,7 +23,7 @@ enum Fixtures {
     static let site: OrderedDictionary<String, Value> = [
         "domain": .string("mysite.duckdns.org"),
         "lanCIDR": .string("192.168.1.0/24"),
-        "dockerRegistry": .string("master:5000"),
+        "dockerRegistry": .string("master1:5000"),
         "dockerUsername": .string(""),
         "nfsServer": .string(""),
         "metallbRangeStart": .string("192.168.1.240"),
@@ -46,19 +46,19 @@ enum Fixtures {
         var duck = pick("domain", "loadBalancerIp")
         duck["token"] = .string(tokenPlaceholder)
         return [
-            ("preflight", PreflightStep(), ["master", "worker1", "worker2"],
+            ("preflight", PreflightStep(), ["master1", "worker1", "worker2"],
              pick("lanCIDR", "loadBalancerIp", "metallbRangeStart", "metallbRangeStop", "dhcpRange", "nfsServer")),
-            ("prerequisites", PrerequisitesStep(), ["master", "worker1", "worker2"], pick("profile", "dockerRegistry")),
-            ("nfs-server", NFSServerStep(), ["master"], pick("lanCIDR", "nfsServer")),
-            ("master-init", MasterInitStep(), ["master"], pick("profile")),
-            ("argo", ArgoStep(), ["master"], pick("profile")),
-            ("nfs-provisioner", NFSProvisionerStep(), ["master"], pick("profile", "nfsServer")),
+            ("prerequisites", PrerequisitesStep(), ["master1", "worker1", "worker2"], pick("profile", "dockerRegistry")),
+            ("nfs-server", NFSServerStep(), ["master1"], pick("lanCIDR", "nfsServer")),
+            ("master-init", MasterInitStep(), ["master1"], pick("profile")),
+            ("argo", ArgoStep(), ["master1"], pick("profile")),
+            ("nfs-provisioner", NFSProvisionerStep(), ["master1"], pick("profile", "nfsServer")),
             ("join", JoinStep(), ["worker1", "worker2"], pick("profile")),
-            ("label", LabelStep(), ["master"], [:]),
-            ("checkout", CheckoutStep(), ["master"], ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string("0.2.12")]),
-            ("values", ValuesStep(), ["master"], values),
-            ("duckdns", DuckDNSStep(), ["master"], duck),
-            ("build", BuildStep(), ["master"], pick("domain", "loadBalancerIp")),
+            ("label", LabelStep(), ["master1"], [:]),
+            ("checkout", CheckoutStep(), ["master1"], ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string("0.2.12")]),
+            ("values", ValuesStep(), ["master1"], values),
+            ("duckdns", DuckDNSStep(), ["master1"], duck),
+            ("build", BuildStep(), ["master1"], pick("domain", "loadBalancerIp")),
         ]
     }
 

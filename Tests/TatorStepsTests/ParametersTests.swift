@@ -19,13 +19,13 @@ import RigModel
             .init("names", .list(.string), default: "a, b", description: "d"),
             .init("wait", .duration, default: "10m", description: "d"),
         ])
-        let bare = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master", with: [:]), schema)
+        let bare = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master1", with: [:]), schema)
         #expect(bare.bool("flag") && bare.int("count") == 3 && bare.list("names") == ["a", "b"] && bare.seconds("wait") == 600)
-        let given = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master", with: [
+        let given = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master1", with: [
             "flag": .string("false"), "count": .int(7), "names": .list([.string("z")]), "wait": .string("600s"),
         ]), schema)
         #expect(!given.bool("flag") && given.int("count") == 7 && given.list("names") == ["z"] && given.seconds("wait") == 600)
-        let null = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master", with: ["count": .null]), schema)
+        let null = Parameters(Fixtures.invocation("x", PreflightStep(), host: "master1", with: ["count": .null]), schema)
         #expect(null.int("count") == 3)
     }
 }

@@ -22,7 +22,7 @@ public struct PrerequisitesStep: StepType {
         .init("runRegistry", .bool, default: "true", description: "Run the `registry:2` container on the host with the registry role"),
         .init("registryRole", .string, default: "registry", description: "Inventory role of the host that runs the registry"),
         .init("manageEtcHosts", .bool, default: "true",
-              description: "Keep a block in /etc/hosts naming every inventory host, so `dockerRegistry: master:5000` resolves on every node"),
+              description: "Keep a block in /etc/hosts naming every inventory host, so `dockerRegistry: master1:5000` resolves on every node"),
         .init("sharePath", .path, default: TatorLayout.share, description: "The NFS share path (postgis/elasticsearch hostPath folders are made under it on dbServer nodes)"),
         CommonParameters.masterRole,
     ])
@@ -33,10 +33,10 @@ public struct PrerequisitesStep: StepType {
         if registry.hasPrefix("localhost") || registry.hasPrefix("127.") {
             return [.error("dockerRegistry '\(registry)' names each node's own loopback; pods on other nodes would fail with ImagePullBackOff",
                            at: rendered.location("dockerRegistry"),
-                           hint: "use the registry host's LAN name or address, e.g. master:5000")]
+                           hint: "use the registry host's LAN name or address, e.g. master1:5000")]
         }
         if !registry.contains(":") {
-            return [.warning("dockerRegistry '\(registry)' has no port; the tutorial's registry listens on 5000 (e.g. master:5000)",
+            return [.warning("dockerRegistry '\(registry)' has no port; the tutorial's registry listens on 5000 (e.g. master1:5000)",
                              at: rendered.location("dockerRegistry"))]
         }
         return []

@@ -15,7 +15,7 @@ public struct ValuesStep: StepType {
     public let schema = ParameterSchema([
         CommonParameters.tatorDir,
         .init("domain", .string, required: true, description: "domain: the DuckDNS name, e.g. mysite.duckdns.org"),
-        .init("dockerRegistry", .string, required: true, description: "dockerRegistry: host:port of the registry, e.g. master:5000"),
+        .init("dockerRegistry", .string, required: true, description: "dockerRegistry: host:port of the registry, e.g. master1:5000"),
         .init("systemImageRepo", .string, default: "", description: "systemImageRepo; empty: dockerRegistry"),
         .init("dockerUsername", .string, default: "", description: "dockerUsername (blank for the tutorial's registry)"),
         .init("dockerPassword", .string, default: "", description: "dockerPassword (a secret)", secret: true),
