@@ -8,7 +8,7 @@ enum Shell {
         return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
-    private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-".unicodeScalars)
+    private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+,-".unicodeScalars)
 
     /// A here-document feeding `content` verbatim (no expansion) to `command`.
     static func heredoc(_ command: String, _ content: String) -> String {
