@@ -48,3 +48,17 @@ import RigModel
         }
     }
 }
+
+@Suite struct CheckoutValidationTests {
+    @Test func aMissingTatorSourceIsALoadTimeError() {
+        let step = Step(id: "checkout", type: "tator.checkout", on: ["master"],
+                        with: .map(["source": .template(Template(literal: "/nonexistent/tator-src"))], nil))
+        let context = ValidationContext(workflow: Workflow(name: "t", inventory: Fixtures.inventory, steps: [step])) { node in
+            if case .template(let t) = node { return .string(t.source) }
+            return nil
+        }
+        let found = CheckoutStep().validate(step, context: context)
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.message.contains("/nonexistent/tator-src") == true)
+    }
+}

@@ -22,6 +22,16 @@ public struct CheckoutStep: StepType {
               description: "A folder or tarball on the machine running rig to upload instead of cloning (offline machines)"),
     ])
 
+    public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
+        let rendered = RenderedParameters(step: step, context: context)
+        guard let source = rendered.string("source"), !source.isEmpty else { return [] }
+        guard FileManager.default.fileExists(atPath: source) else {
+            return [.error("tatorSource '\(source)' does not exist on this machine", at: rendered.location("source"),
+                           hint: "give the path of a Tator checkout (a folder) or a tarball of one, or leave tatorSource empty to clone")]
+        }
+        return []
+    }
+
     static let marker = ".rig-source-sha256"
     static let uploadPath = "\(TatorLayout.stateDirectory)/tator-source.tar"
 
