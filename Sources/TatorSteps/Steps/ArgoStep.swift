@@ -20,13 +20,9 @@ public struct ArgoStep: StepType {
         let p = Parameters(invocation, schema)
         let profile = try CommonParameters.resolvedProfile(p)
         let url = p.string("manifestURL").isEmpty ? profile.argoManifestURL : p.string("manifestURL")
-        let q = Shell.quote
-        let marker = "\(TatorLayout.stateDirectory)/argo-manifest"
         let ensures = [
             .namespace("argo"),
-            Ensure("Argo \(profile.argoVersion) is applied",
-                   check: "grep -qxF \(q(url)) \(marker)",
-                   apply: "kubectl apply -n argo -f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(marker)"),
+            .manifest("Argo \(profile.argoVersion) is applied", url: url, marker: "argo-manifest", namespace: "argo"),
             Ensure("workflows may run as default:default (rolebinding default-admin)",
                    check: "kubectl get rolebinding default-admin -n default",
                    apply: "kubectl create rolebinding default-admin --clusterrole=admin --serviceaccount=default:default -n default"),

@@ -61,25 +61,20 @@ public struct MasterInitStep: StepType {
                 install -m 0600 -o \(q(adminUser)) -g "$(id -gn \(q(adminUser)))" /etc/kubernetes/admin.conf "$home/.kube/config"
                 """))
         }
-        let cniApply: String
-        let cniCheck: String
+        var cni = Ensure("the pod network (CNI) is installed", check: "true", apply: "")
         if !p.string("cniManifest").isEmpty || { if case .manifest = profile.cni { return true }; return false }() {
             var url = p.string("cniManifest")
             if url.isEmpty, case .manifest(let u) = profile.cni { url = u }
-            cniCheck = "grep -qxF \(q(url)) \(TatorLayout.stateDirectory)/cni-applied"
-            cniApply = "kubectl apply -f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(TatorLayout.stateDirectory)/cni-applied"
+            cni = .manifest("the pod network (CNI) is installed", url: url, marker: "cni-applied")
         } else if case .ciliumHelm(let version) = profile.cni {
-            cniCheck = "helm list -n kube-system --short | grep -qx cilium"
-            cniApply = """
+            cni.checks = ["helm list -n kube-system --short | grep -qx cilium"]
+            cni.apply = """
             helm repo list 2>/dev/null | awk '{ print $1 }' | grep -qx cilium || helm repo add cilium https://helm.cilium.io/
             helm repo update cilium >/dev/null 2>&1 || helm repo update
             helm install cilium cilium/cilium --version \(q(version)) --namespace kube-system --set ipam.mode=kubernetes
             """
-        } else {
-            cniCheck = "true"
-            cniApply = ""
         }
-        ensures.append(Ensure("the pod network (CNI) is installed", check: cniCheck, apply: cniApply))
+        ensures.append(cni)
         if untaint {
             let pattern = profile.controlPlaneTaints.map { ereEscape($0) }.joined(separator: "|")
             ensures.append(Ensure(

@@ -44,6 +44,15 @@ struct Ensure: Sendable, Hashable {
         Ensure("the \(name) namespace exists", check: "kubectl get namespace \(name)", apply: "kubectl create namespace \(name)")
     }
 
+    /// A manifest URL applied with kubectl; a marker file under rig's state folder remembers which
+    /// URL was applied, so a changed URL is applied again.
+    static func manifest(_ what: String, url: String, marker: String, namespace: String? = nil) -> Ensure {
+        let path = "\(TatorLayout.stateDirectory)/\(marker)"
+        let q = Shell.quote
+        return Ensure(what, check: "grep -qxF \(q(url)) \(path)",
+                      apply: "kubectl apply \(namespace.map { "-n \($0) " } ?? "")-f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(path)")
+    }
+
     /// Debian packages installed (at a version when given as `name=version`), some held.
     static func packages(_ what: String, _ packages: [String], hold: [String] = []) -> Ensure {
         let checks = packages.map { spec -> String in
