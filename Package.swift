@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
-        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
     ]
