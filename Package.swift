@@ -57,12 +57,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers shared by test targets (real sshd servers on loopback); only test targets depend on it.
+        .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
         .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
         .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),
-        .testTarget(name: "RigSSHTests", dependencies: ["RigSSH"]),
+        .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
         .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
