@@ -19,9 +19,11 @@ struct RunCommand: ParsableCommand {
         let session = try reportingErrors { try WorkflowSession.load(workflow) }
         for warning in session.warnings { Terminal.writeError(warning.description) }
         let secrets = try reportingErrors { try session.secrets(secretOptions) }
-        let logDirectory = (session.directory as NSString).appendingPathComponent(".rig/logs")
+        let revisions = RevisionRecorder(session: session, secrets: secrets)
+        let revision = try revisions.commitRevision()
         let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: connection)
-        let outcome = try driver.execute(runID: nil, logDirectory: logDirectory)
+        let outcome = try driver.execute(runID: nil, logDirectory: session.stateDirectory + "/logs")
+        revisions.recordRun(id: outcome.runID ?? "", revision: revision, summary: outcome.summary)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -14,7 +14,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let session = try reportingErrors { try WorkflowSession.load(workflow) }
         for warning in session.warnings { Terminal.writeError(warning.description) }
-        let taskCount = session.workflow.steps.reduce(0) { $0 + session.hosts(for: $1).count }
-        print("\(workflow.file): valid — \(session.workflow.steps.count) steps, \(taskCount) tasks on \(session.workflow.inventory.hosts.count) hosts")
+        let targets = session.workflow.steps.map(session.hosts(for:))
+        let hostNames = Set(targets.joined().map(\.name))
+        let taskCount = targets.reduce(0) { $0 + $1.count }
+        print("\(workflow.file): valid — \(session.workflow.steps.count) steps, \(taskCount) tasks on \(hostNames.count) host\(hostNames.count == 1 ? "" : "s") (\(hostNames.sorted().joined(separator: ", ")))")
     }
 }

@@ -14,6 +14,7 @@ struct RunDriver {
     struct Outcome {
         var summary: RunSummary
         var exitCode: Int32
+        var runID: String?
     }
 
     func execute(runID: String?, logDirectory: String, priorResults: [TaskID: PriorResult] = [:],
@@ -37,7 +38,7 @@ struct RunDriver {
         defer { trap.cancel() }
         let summary = executor.run()
         if flags.output != .json { print(RunReport(summary: summary, logDirectory: logDirectory).text, terminator: "") }
-        return Outcome(summary: summary, exitCode: exitCode(for: summary.status))
+        return Outcome(summary: summary, exitCode: exitCode(for: summary.status), runID: runID)
     }
 
     private func exitCode(for status: RunSummary.Status) -> Int32 {

@@ -47,6 +47,9 @@ struct WorkflowSession {
     func hosts(for step: Step) -> [InventoryHost] { TargetResolver.hosts(for: step, in: workflow.inventory) }
 
     var directory: String { (path as NSString).deletingLastPathComponent }
+
+    /// rig's state beside the workflow: runs, logs, the revision store.
+    var stateDirectory: String { (directory as NSString).appendingPathComponent(".rig") }
 }
 
 func absolutePath(_ path: String) -> String {
