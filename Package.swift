@@ -46,7 +46,7 @@ let package = Package(
         // The revision store: every run's files versioned with libgit2.
         .target(name: "RigVersioning", dependencies: ["RigKit", "CGit2"]),
         // Tator's multi-node tutorial, one step type per stage.
-        .target(name: "TatorSteps", dependencies: ["RigKit"]),
+        .target(name: "TatorSteps", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")]),
         // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
         .target(name: "RigLab", dependencies: ["RigKit"]),
         // The command line, as a library so a Swift package can start it with its own step types.
@@ -57,14 +57,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers shared by test targets (real sshd servers on loopback); only test targets depend on it.
+        .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
         .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
         .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),
-        .testTarget(name: "RigSSHTests", dependencies: ["RigSSH"]),
+        .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
-        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps"]),
+        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
     ]

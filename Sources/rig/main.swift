@@ -1,1 +1,3 @@
 import RigCLI
+
+RigCLI.main()

@@ -13,6 +13,11 @@ public enum AtomicFile {
         try write(bytes, to: path, mode: mode, beforeRename: {})
     }
 
+    /// Atomically replaces `path` with `bytes`, owned by `owner`/`group` (nil keeps the writer's).
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t, owner: uid_t?, group: gid_t?) throws(StateError) {
+        try write(bytes, to: path, mode: mode, owner: owner, group: group, beforeRename: {})
+    }
+
     /// Atomically replaces (or creates) `path` with the UTF-8 bytes of `text`.
     public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(StateError) {
         try write(Array(text.utf8), to: path, mode: mode)
@@ -23,7 +28,8 @@ public enum AtomicFile {
 
     /// `beforeRename` lets tests stop the write at its most delicate point, as a crash would.
     static func write(
-        _ bytes: [UInt8], to path: String, mode: mode_t, beforeRename: () throws(StateError) -> Void
+        _ bytes: [UInt8], to path: String, mode: mode_t, owner: uid_t? = nil, group: gid_t? = nil,
+        beforeRename: () throws(StateError) -> Void
     ) throws(StateError) {
         let directory = PosixFile.parentDirectory(of: path)
         let temporary = PosixFile.join(
@@ -32,6 +38,9 @@ public enum AtomicFile {
         var open = true
         do {
             try PosixFile.writeAll(fd, bytes, path: temporary)
+            // The mode is set explicitly: O_CREAT's mode is filtered by the umask.
+            try PosixFile.setMode(fd, mode, path: temporary)
+            if owner != nil || group != nil { try PosixFile.setOwner(fd, owner ?? uid_t.max, group ?? gid_t.max, path: temporary) }
             try PosixFile.syncAll(fd, path: temporary)
             PosixFile.close(fd)
             open = false

@@ -66,6 +66,14 @@ enum PosixFile {
     }
 
     /// Makes a rename, creation or removal inside `directory` durable.
+    static func setMode(_ fd: Int32, _ mode: mode_t, path: String) throws(StateError) {
+        guard fchmod(fd, mode) == 0 else { throw StateError.io(operation: "chmod", path: path, errno: errno) }
+    }
+
+    static func setOwner(_ fd: Int32, _ owner: uid_t, _ group: gid_t, path: String) throws(StateError) {
+        guard fchown(fd, owner, group) == 0 else { throw StateError.io(operation: "chown", path: path, errno: errno) }
+    }
+
     static func syncDirectory(_ directory: String) throws(StateError) {
         let fd = try open(directory, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }

@@ -6,13 +6,20 @@ public struct CommandRequest: Sendable {
     public var command: Command
     /// The task's log, which receives the command's stdout and stderr (redacted).
     public var log: any TaskLog
-    /// Collect `key=value` lines the script writes to `$RIG_OUTPUT`.
+    /// Collect `key=value` lines the script writes to `$RIG_OUTPUT`. Without it a transport
+    /// still returns the reserved `rig.*` outputs (`rig.changed=false`).
     public var collectOutputs: Bool
+    /// Called with the process group id of a local child right after it starts (the engine
+    /// records it so leftovers can be killed after a crash). Remote transports may ignore it.
+    public var processStarted: (@Sendable (Int32) -> Void)?
 
-    public init(command: Command, log: any TaskLog, collectOutputs: Bool) {
+    public init(
+        command: Command, log: any TaskLog, collectOutputs: Bool, processStarted: (@Sendable (Int32) -> Void)? = nil
+    ) {
         self.command = command
         self.log = log
         self.collectOutputs = collectOutputs
+        self.processStarted = processStarted
     }
 }
 

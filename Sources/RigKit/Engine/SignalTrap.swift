@@ -1,0 +1,68 @@
+import Foundation
+
+/// Turns SIGINT/SIGTERM into a call on a queue (DispatchSource signal sources) instead of
+/// killing rig, so a run can stop cleanly. Children get default dispositions back at spawn.
+public final class SignalTrap: @unchecked Sendable {
+    // Guards `sources` and `previous`.
+    private let lock = NSLock()
+    private var sources: [Int32: any DispatchSourceSignal] = [:]
+    private var previous: [Int32: sigaction] = [:]
+
+    /// Catches `signals`; `handler` runs on `queue` with the signal number and how many times it came.
+    public init(
+        _ signals: [Int32] = [SIGINT, SIGTERM], queue: DispatchQueue = DispatchQueue(label: "rig.signals"),
+        handler: @escaping @Sendable (_ signal: Int32, _ count: Int) -> Void
+    ) {
+        for signalNumber in signals {
+            var ignore = sigaction()
+            ignore.__sigaction_handler.sa_handler = SIG_IGN
+            var old = sigaction()
+            sigaction(signalNumber, &ignore, &old)
+            previous[signalNumber] = old
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            let counter = Counter()
+            source.setEventHandler { handler(signalNumber, counter.increment()) }
+            source.resume()
+            sources[signalNumber] = source
+        }
+    }
+
+    /// The first signal cancels the run (children get SIGTERM, then SIGKILL after the grace
+    /// period); a second one exits at once with 128 + signal.
+    public static func cancelling(_ executor: Executor, signals: [Int32] = [SIGINT, SIGTERM]) -> SignalTrap {
+        SignalTrap(signals) { signalNumber, count in
+            if count == 1 {
+                executor.cancel(.interrupted(signal: signalNumber))
+            } else {
+                exit(exitCode(for: signalNumber))
+            }
+        }
+    }
+
+    /// The conventional exit status of a process stopped by `signal`: 130 for SIGINT, 143 for SIGTERM.
+    public static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
+
+    /// Stops catching and restores the dispositions the signals had before.
+    public func cancel() {
+        let (active, dispositions) = lock.withLock {
+            defer {
+                sources.removeAll()
+                previous.removeAll()
+            }
+            return (sources, previous)
+        }
+        for (signalNumber, source) in active {
+            source.cancel()
+            var old = dispositions[signalNumber] ?? sigaction()
+            sigaction(signalNumber, &old, nil)
+        }
+    }
+
+    deinit { cancel() }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func increment() -> Int { lock.withLock { value += 1; return value } }
+    }
+}

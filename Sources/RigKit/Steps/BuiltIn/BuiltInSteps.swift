@@ -1,0 +1,11 @@
+extension StepTypeRegistry {
+    /// `shell`, `wait`, `noop` and `group`.
+    public static var builtIns: StepTypeRegistry {
+        var registry = StepTypeRegistry()
+        registry.register(ShellStep())
+        registry.register(WaitStep())
+        registry.register(JoinStep.noop)
+        registry.register(JoinStep.group)
+        return registry
+    }
+}

@@ -1,0 +1,40 @@
+import RigKit
+import RigModel
+
+/// `tator.label`: on the master, applies the four Tator labels from each node's inventory
+/// labels (`kubectl label --overwrite`) and verifies them. `validate` fails early when no node
+/// is a webServer, cpuWorker or dbServer, and warns about several dbServers.
+public struct LabelStep: StepType {
+    public init() {}
+
+    public let name = "tator.label"
+    public let summary = "Label every node gpuWorker/cpuWorker/webServer/dbServer from the inventory and verify"
+
+    public let schema = ParameterSchema([CommonParameters.nodeRoles])
+
+    public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
+        let roles = step.with["nodeRoles"].flatMap { context.render($0)?.listValue?.map(\.text) } ?? ["master", "worker"]
+        let nodes = context.workflow.inventory.hosts.filter { host in roles.contains { host.hasRole($0) } }
+        return LabelCoverage.diagnostics(
+            nodes.map { LabelCoverage.Node(name: $0.name, labels: Dictionary(uniqueKeysWithValues: $0.labels.map { ($0.key, $0.value) })) },
+            at: step.location)
+    }
+
+    public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
+        let p = Parameters(invocation, schema)
+        let nodes = CommonParameters.cluster(p).nodes
+        let ensures = nodes.map { host -> Ensure in
+            let node = Cluster.nodeName(host)
+            let pairs = TatorLayout.labels.map { "\($0)=\(LabelCoverage.normalized(host.labels[$0]))" }
+            return Ensure(
+                "node \(node) is labelled \(pairs.joined(separator: " "))",
+                checks: ["json=$(kubectl get node \(Shell.quote(node)) -o json)"]
+                    + pairs.map { pair -> String in
+                        let kv = pair.split(separator: "=").map(String.init)
+                        return "grep -Eq '\"\(kv[0])\": *\"\(kv[1])\"' <<< \"$json\""
+                    },
+                apply: "kubectl label nodes \(Shell.quote(node)) \(pairs.joined(separator: " ")) --overwrite")
+        }
+        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled?", action: "label the nodes")
+    }
+}
