@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import RigKit
+@testable import TatorSteps
+
+/// Runs a step's real scripts as root inside a private mount namespace where /etc is an overlay
+/// and /media a folder of the test's own, with stub system tools first on the PATH. Nothing
+/// reaches this machine's real /etc or /media. Skipped when not root or without unshare.
+final class Sandbox {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("rig-sandbox-\(UUID().uuidString)")
+    var path: String { root.path }
+
+    static var available: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+    }
+
+    init() throws {
+        for dir in ["bin", "etc-upper", "etc-work", "media", "state"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func stub(_ name: String, _ body: String) throws {
+        let url = root.appendingPathComponent("bin/\(name)")
+        try "#!/bin/bash\nS=\(path)/state\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+    }
+
+    /// A file as an upload would leave it, in the /etc overlay.
+    func writeEtc(_ name: String, _ content: [UInt8], mode: UInt16) throws {
+        let url = root.appendingPathComponent("etc-upper/\(name)")
+        try Data(content).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: Int(mode)], ofItemAtPath: url.path)
+    }
+
+    func run(_ script: String) throws -> (Int32, String) {
+        let file = root.appendingPathComponent("script.sh")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        let wrapper = """
+            set -e
+            mount -t overlay overlay -o lowerdir=/etc,upperdir=\(path)/etc-upper,workdir=\(path)/etc-work /etc
+            mount --bind \(path)/media /media
+            export PATH=\(path)/bin:$PATH RIG_OUTPUT=\(path)/state/outputs
+            exec bash \(file.path)
+            """
+        return try Bash.run(["unshare", "-m", "--propagation", "private", "bash", "-c", wrapper])
+    }
+}
+
+@Suite(.enabled(if: Sandbox.available, "needs root and unshare"))
+struct SandboxedStepTests {
+    /// apt, dpkg, systemctl and the NFS tools as the scripts see them.
+    func nfsStubs(_ box: Sandbox) throws {
+        try box.stub("apt-get", #"echo "apt-get $*" >> "$S/apt.log"; for a in "$@"; do case "$a" in -*|install|update|remove|DPkg*) ;; *) touch "$S/pkg-${a%%=*}";; esac; done"#)
+        try box.stub("dpkg-query", #"p="${@: -1}"; [ -f "$S/pkg-$p" ] || exit 1; printf 'install ok installed 1:1.3.4'"#)
+        try box.stub("systemctl", #"echo "systemctl $*" >> "$S/systemctl.log""#)
+        try box.stub("exportfs", #"echo "exportfs $*" >> "$S/exportfs.log""#)
+        try box.stub("showmount", #"[ -f "$S/pkg-nfs-kernel-server" ] || exit 1; echo "Export list for $2:"; awk '$1 !~ /^#/ && NF { split($2, c, "("); print $1 " " c[1] }' /etc/exports"#)
+    }
+
+    func runPlan(_ plan: TaskPlan, in box: Sandbox) throws -> [String] {
+        var outputs: [String] = []
+        for action in plan.actions {
+            switch action {
+            case .run(let command):
+                let (status, output) = try box.run(command.script)
+                #expect(status == 0, "\(command.summary ?? ""): \(output)")
+                outputs.append(output)
+            case .upload(let file):
+                #expect(file.path.hasPrefix("/etc/"))
+                try box.writeEtc(String(file.path.dropFirst("/etc/".count)), file.content, mode: file.mode)
+            }
+        }
+        return outputs
+    }
+
+    @Test func nfsServerScriptsMakeTheShareAndExportsThenFindEverythingDone() throws {
+        let box = try Sandbox()
+        try nfsStubs(box)
+        try box.writeEtc("exports", Array("# keep me\n/srv/old 10.0.0.0/8(ro)\n".utf8), mode: 0o644)
+        let step = NFSServerStep()
+        let with = Fixtures.steps().first { $0.id == "nfs-server" }!.with
+        let invocation = Fixtures.invocation("nfs-server", step, host: "master1", with: with, mode: .execute)
+        let current = try String(contentsOfFile: box.path + "/etc-upper/exports", encoding: .utf8)
+        let plan = try step.plan(invocation, currentExports: current)
+
+        #expect(try box.run(plan.check!.script).0 == 1)
+        let outputs = try runPlan(plan, in: box)
+        #expect(outputs[0].contains("rig: making sure the NFS server is installed"))
+        #expect(try String(contentsOfFile: box.path + "/etc-upper/exports", encoding: .utf8) == """
+            # keep me
+            /srv/old 10.0.0.0/8(ro)
+            /media/kubernetes_share 192.168.1.0/24(rw,async,no_subtree_check)
+            /media/kubernetes_share/scratch 192.168.1.0/24(rw,async,no_subtree_check)
+
+            """)
+        for folder in ["", "/scratch", "/postgis", "/postgres"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: box.path + "/media/kubernetes_share" + folder)
+            #expect(attributes[.posixPermissions] as? Int == 0o777)
+            #expect(attributes[.ownerAccountID] as? Int == 65534)
+        }
+        #expect(try String(contentsOfFile: box.path + "/state/systemctl.log", encoding: .utf8).contains("restart nfs-kernel-server"))
+
+        // Second run: the check passes, and re-editing changes nothing.
+        let again = try step.plan(invocation, currentExports: String(contentsOfFile: box.path + "/etc-upper/exports", encoding: .utf8))
+        let (status, output) = try box.run(again.check!.script)
+        #expect(status == 0, "\(output)")
+        guard case .run(let first) = again.actions[0] else { return }
+        #expect(!(try box.run(first.script).1.contains("making sure")))
+    }
+
+    @Test func labelScriptsLabelEveryNodeAndVerifyTheLabels() throws {
+        let box = try Sandbox()
+        // kubectl keeps each node's labels in a file: `label` writes them, `get node -o json` shows them.
+        try box.stub("kubectl", #"""
+            case "$1 $2" in
+              "label nodes") node=$3; shift 3
+                for kv in "$@"; do [ "$kv" = --overwrite ] && continue
+                  grep -v "^${kv%%=*}=" "$S/labels-$node" 2>/dev/null > "$S/tmp" || true; echo "$kv" >> "$S/tmp"; mv "$S/tmp" "$S/labels-$node"
+                done;;
+              "get node") [ -f "$S/labels-$3" ] || touch "$S/labels-$3"
+                printf '{"metadata": {"name": "%s", "labels": {' "$3"
+                awk -F= '{ printf "%s\"%s\": \"%s\"", (NR > 1 ? ", " : ""), $1, $2 }' "$S/labels-$3"; echo '}}}';;
+              *) exit 1;;
+            esac
+            """#)
+        let step = LabelStep()
+        let plan = try step.plan(Fixtures.invocation("label", step, host: "master1", with: [:], mode: .execute))
+        #expect(try box.run(plan.check!.script).0 == 1)
+        _ = try runPlan(plan, in: box)
+        #expect(try String(contentsOfFile: box.path + "/state/labels-worker2", encoding: .utf8)
+            == "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=no\n")
+        #expect(try box.run(plan.check!.script).0 == 0)
+        // A label changed by hand is put back.
+        try "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=yes\n".write(toFile: box.path + "/state/labels-worker2", atomically: true, encoding: .utf8)
+        #expect(try box.run(plan.check!.script).0 == 1)
+        _ = try runPlan(plan, in: box)
+        #expect(try box.run(plan.check!.script).0 == 0)
+    }
+
+    @Test func prerequisiteFilesAreWrittenOnceWithTheirModes() throws {
+        let box = try Sandbox()
+        let ensures: [Ensure] = [
+            .file("/etc/sysctl.d/99-rig-test.conf", content: "net.ipv4.ip_forward = 1\n"),
+            .file("/etc/rig-test/secret.conf", mode: "0600", content: "a\n"),
+        ]
+        let (status, output) = try box.run(ScriptBuilder.apply(ensures))
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("rig: wrote /etc/sysctl.d/99-rig-test.conf"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: box.path + "/etc-upper/rig-test/secret.conf")
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect(try box.run(ScriptBuilder.check(ensures)).0 == 0)
+        let (_, second) = try box.run(ScriptBuilder.apply(ensures))
+        #expect(!second.contains("wrote"))
+        #expect(!FileManager.default.fileExists(atPath: "/etc/rig-test"), "the real /etc was touched")
+    }
+}
