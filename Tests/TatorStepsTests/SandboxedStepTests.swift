@@ -140,6 +140,47 @@ struct SandboxedStepTests {
         #expect(try box.run(plan.check!.script).0 == 0)
     }
 
+    /// Preflight's tools, answering as a healthy Ubuntu node would; nothing touches the network.
+    func preflightStubs(_ box: Sandbox, address: String, dynamic: Bool = false, reachable: Bool = true, swap: Bool = false) throws {
+        try box.writeEtc("os-release", Array("NAME=\"Ubuntu\"\nVERSION_ID=\"20.04\"\nID=ubuntu\nPRETTY_NAME=\"Ubuntu 20.04.6 LTS\"\nVERSION_CODENAME=focal\n".utf8), mode: 0o644)
+        try box.writeEtc("fstab", Array("UUID=1 / ext4 defaults 0 1\n\(swap ? "/swap.img none swap sw 0 0\n" : "")".utf8), mode: 0o644)
+        try box.stub("nproc", "echo 4")
+        try box.stub("df", "echo 'Filesystem 1024-blocks Used Available Capacity Mounted on'; echo '/dev/sda1 100000000 1 90000000 1% /'")
+        try box.stub("ip", "echo '2: eth0    inet \(address)/24 brd 192.168.1.255 scope global \(dynamic ? "dynamic " : "")eth0'")
+        try box.stub("ss", "exit 0")
+        try box.stub("ping", "exit 1")
+        try box.stub("timeout", reachable ? "exit 0" : "exit 1")
+        try box.stub("swapon", swap ? #"[ -f "$S/swapoff" ] || echo '/swap.img file 2G 0B -2'"# : "exit 0")
+        try box.stub("swapoff", #"touch "$S/swapoff""#)
+    }
+
+    func preflight(_ host: String) throws -> TaskPlan {
+        let step = PreflightStep()
+        let with = Fixtures.steps().first { $0.id == "preflight" }!.with
+        return try step.plan(Fixtures.invocation("preflight", step, host: host, with: with, mode: .execute))
+    }
+
+    @Test func preflightPassesAHealthyNodeAndReportsNoChange() throws {
+        let box = try Sandbox()
+        try preflightStubs(box, address: "192.168.1.11")
+        _ = try runPlan(try preflight("worker1"), in: box)
+        #expect(try String(contentsOfFile: box.path + "/state/outputs", encoding: .utf8) == "rig.changed=false\n")
+    }
+
+    @Test func preflightTurnsSwapOffAndListsEveryProblemOfAHost() throws {
+        let box = try Sandbox()
+        try preflightStubs(box, address: "192.168.1.11", dynamic: true, reachable: false, swap: true)
+        guard case .run(let command) = try preflight("worker1").actions[0] else { return }
+        let (status, output) = try box.run(command.script)
+        #expect(status == 1)
+        #expect(output.contains("rig: turned swap off"))
+        #expect(try String(contentsOfFile: box.path + "/etc-upper/fstab", encoding: .utf8).contains("# disabled by rig: /swap.img none swap"))
+        #expect(output.contains("host worker1 (192.168.1.11) is not ready"))
+        #expect(output.contains("leased by DHCP"))
+        #expect(output.contains("cannot reach the master master1 at 192.168.1.10:22"))
+        #expect(!output.contains("swap is on"))
+    }
+
     @Test func prerequisiteFilesAreWrittenOnceWithTheirModes() throws {
         let box = try Sandbox()
         let ensures: [Ensure] = [
