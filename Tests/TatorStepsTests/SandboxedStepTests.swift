@@ -181,6 +181,50 @@ struct SandboxedStepTests {
         #expect(!output.contains("swap is on"))
     }
 
+    @Test func masterInitInitialisesOnceKeepsTheBootstrapTokenOutOfItsOutputAndUntaints() throws {
+        let box = try Sandbox()
+        let token = "abcdef.0123456789abcdef"
+        try box.stub("kubeadm", #"""
+            echo "kubeadm $*" >> "$S/kubeadm.log"
+            [ "$1" = init ] || exit 1
+            mkdir -p /etc/kubernetes && touch /etc/kubernetes/admin.conf
+            echo 'Your Kubernetes control-plane has initialized successfully!'
+            echo 'kubeadm join 192.168.1.10:6443 --token abcdef.0123456789abcdef \'
+            echo '    --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+            """#)
+        try box.stub("kubectl", #"""
+            [ -f /etc/kubernetes/admin.conf ] || exit 1
+            case "$1 $2" in
+              "get nodes") echo 'NAME STATUS ROLES AGE VERSION'; [ -f "$S/cni" ] && echo 'master1 Ready control-plane 1m v1.24.17' || echo 'master1 NotReady control-plane 1m v1.24.17';;
+              "get node") [ -f "$S/untainted" ] && echo '{"spec": {}}' || echo '{"spec": {"taints": [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]}}';;
+              "taint nodes") touch "$S/untainted";;
+              *) exit 1;;
+            esac
+            """#)
+        try box.stub("helm", #"""
+            case "$1" in
+              list) cat "$S/releases" 2>/dev/null;;
+              repo) [ "$2" = list ] && cat "$S/repos" 2>/dev/null; [ "$2" = add ] && echo "$3 $4" >> "$S/repos"; exit 0;;
+              install) echo "$2" >> "$S/releases"; touch "$S/cni";;
+            esac
+            """#)
+        let step = MasterInitStep()
+        let plan = try step.plan(Fixtures.invocation("master-init", step, host: "master1",
+                                                     with: ["profile": .string("current"), "adminUser": .string("root")], mode: .execute))
+        #expect(try box.run(plan.check!.script).0 == 1)
+        let output = try runPlan(plan, in: box).joined()
+        #expect(!output.contains(token))
+        #expect(output.contains("--token <redacted>"))
+        let log = try String(contentsOfFile: box.path + "/state/kubeadm.log", encoding: .utf8)
+        #expect(log == "kubeadm init --apiserver-advertise-address=192.168.1.10 --pod-network-cidr=10.217.0.0/16 --node-name=master1 --cri-socket=unix:///var/run/containerd/containerd.sock --skip-token-print\n")
+        #expect(try String(contentsOfFile: box.path + "/state/releases", encoding: .utf8) == "cilium\n")
+        #expect(FileManager.default.fileExists(atPath: box.path + "/state/untainted"))
+        #expect(try box.run(plan.check!.script).0 == 0)
+        // A second apply initialises nothing again.
+        _ = try runPlan(plan, in: box)
+        #expect(try String(contentsOfFile: box.path + "/state/kubeadm.log", encoding: .utf8) == log)
+    }
+
     @Test func prerequisiteFilesAreWrittenOnceWithTheirModes() throws {
         let box = try Sandbox()
         let ensures: [Ensure] = [
