@@ -1,0 +1,13 @@
+/// POSIX-quotes `s` so a shell passes it to a command as one literal word: quotes, spaces,
+/// `$()`, backticks and newlines included. Words made only of safe characters stay bare.
+public func shellQuote(_ s: String) -> String {
+    if !s.isEmpty, s.unicodeScalars.allSatisfy(isShellSafe) { return s }
+    return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+}
+
+private func isShellSafe(_ c: Unicode.Scalar) -> Bool {
+    switch c.value {
+    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+    default: return "_-./:@%+,".unicodeScalars.contains(c)
+    }
+}

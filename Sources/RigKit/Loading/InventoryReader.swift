@@ -1,0 +1,119 @@
+import OrderedCollections
+import RigModel
+import Yams
+
+/// Hosts, inline in the workflow's `hosts:` or in an inventory file.
+extension NodeReader {
+    static let hostKeys = ["name", "address", "port", "user", "identity", "become", "connection", "roles", "labels", "vars", "max_tasks"]
+    static let defaultsKeys = hostKeys.filter { $0 != "name" && $0 != "address" }
+    static let becomeKeys = ["user", "password_secret"]
+
+    /// A list of hosts, or `{defaults: {...}, hosts: [...]}`.
+    func inventoryHosts(_ node: Node) -> [InventoryHost] {
+        switch node {
+        case .sequence:
+            return hostList(node, defaults: InventoryHost(name: "", address: ""))
+        case .mapping:
+            guard let fields = mapping(node, "the inventory") else { return [] }
+            checkKeys(fields, allowed: ["defaults", "hosts"], in: "the inventory")
+            var defaults = InventoryHost(name: "", address: "")
+            if let entry = fields.first(where: { $0.key == "defaults" }), let entries = mapping(entry.value, "'defaults'") {
+                checkKeys(entries, allowed: Self.defaultsKeys, in: "'defaults'")
+                for field in entries { apply(field, to: &defaults) }
+            }
+            guard let hosts = fields.first(where: { $0.key == "hosts" }) else {
+                error("the inventory has no 'hosts' list", at: node, hint: "list the machines under `hosts:`, each with a name and an address")
+                return []
+            }
+            return hostList(hosts.value, defaults: defaults)
+        default:
+            error("the inventory must be a list of hosts or a map with 'defaults' and 'hosts', not \(describe(node))", at: node,
+                  hint: "see docs/inventory.md")
+            return []
+        }
+    }
+
+    /// `defaults` holds the fields of `defaults:`, read once; each host starts from it.
+    private func hostList(_ node: Node, defaults: InventoryHost) -> [InventoryHost] {
+        guard case .sequence(let items) = node else {
+            error("'hosts' must be a list of hosts, not \(describe(node))", at: node, hint: "start each host with '- name: NAME'")
+            return []
+        }
+        return items.compactMap { host($0, defaults: defaults) }
+    }
+
+    private func host(_ node: Node, defaults: InventoryHost) -> InventoryHost? {
+        guard let fields = mapping(node, "a host", hint: "a host is a map with at least a name: `- {name: master, address: 192.168.1.10}`") else { return nil }
+        checkKeys(fields, allowed: Self.hostKeys, in: "a host")
+        guard let nameField = fields.first(where: { $0.key == "name" }) else {
+            error("this host has no 'name'", at: node, hint: "give every host a unique name: `name: master`")
+            return nil
+        }
+        guard let name = string(nameField.value, "name") else { return nil }
+        // The host's own fields override the defaults; labels and vars merge key by key, roles add up.
+        var host = defaults
+        host.name = name
+        host.address = name
+        host.location = location(nameField.value)
+        for field in fields { apply(field, to: &host) }
+        return host
+    }
+
+    private func apply(_ field: MappingEntry, to host: inout InventoryHost) {
+        let value = field.value
+        switch field.key {
+        case "address": host.address = string(value, "address") ?? host.address
+        case "port": host.port = int(value, "port")
+        case "user": host.user = string(value, "user")
+        case "identity": host.identity = string(value, "identity")
+        case "become": host.become = become(value)
+        case "connection":
+            guard let text = string(value, "connection") else { break }
+            guard let connection = Connection(rawValue: text) else {
+                error("unknown connection '\(text)'", at: value, hint: "connection is ssh (the default) or local")
+                break
+            }
+            host.connection = connection
+        case "roles":
+            for (role, _) in names(value, "roles") ?? [] where !host.roles.contains(role) { host.roles.append(role) }
+        case "labels":
+            for entry in mapping(value, "'labels'", hint: "labels map names to values: `gpuWorker: \"yes\"`") ?? [] {
+                guard case .scalar(let s) = entry.value else {
+                    error("label '\(entry.key)' must be a text value, not \(describe(entry.value))", at: entry.value)
+                    continue
+                }
+                host.labels[entry.key] = s.string
+            }
+        case "vars":
+            for entry in mapping(value, "'vars'") ?? [] { host.vars[entry.key] = Self.value(of: entry.value) }
+        case "max_tasks": host.maxConcurrentTasks = int(value, "max_tasks", minimum: 1)
+        default: break
+        }
+    }
+
+    /// `become: true`, `become: deploy` (a user) or `become: {user: root, password_secret: sudo_password}`.
+    private func become(_ node: Node) -> Become? {
+        if case .scalar(let s) = node {
+            switch Self.value(of: s) {
+            case .bool(let b): return b ? Become() : nil
+            case .string(let t) where ["yes", "on"].contains(t.lowercased()): return Become()
+            case .string(let t) where ["no", "off"].contains(t.lowercased()): return nil
+            case .string(let user): return Become(user: user)
+            default:
+                error("'become' must be true, false, a user name or {user, password_secret}, not \(describe(node))", at: node)
+                return nil
+            }
+        }
+        guard let fields = mapping(node, "'become'") else { return nil }
+        checkKeys(fields, allowed: Self.becomeKeys, in: "'become'")
+        var become = Become()
+        for field in fields {
+            switch field.key {
+            case "user": become.user = string(field.value, "user") ?? become.user
+            case "password_secret": become.passwordSecret = string(field.value, "password_secret")
+            default: break
+            }
+        }
+        return become
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import RigModel
+
+extension RevisionStore {
+    /// The semantic diff between two revisions; `load` builds a workflow from a revision's files
+    /// (e.g. the workflow loader reading them from memory or from `withFiles(at:)`).
+    public func workflowDiff(
+        from old: String, to new: String, load: ([(path: String, content: Data)]) throws -> Workflow
+    ) throws -> WorkflowDiff {
+        WorkflowDiff.compare(old: try load(files(at: old)), new: try load(files(at: new)))
+    }
+
+    /// Writes a revision's files into a new temporary folder, runs `body` with it, and removes
+    /// the folder afterwards: for code that can only load from disk. The workflow folder is
+    /// never touched.
+    public func withFiles<T>(at spec: String, _ body: (URL) throws -> T) throws -> T {
+        let files = try files(at: spec)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-revision-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in files {
+            let target = folder.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.content.write(to: target)
+        }
+        return try body(folder)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import RigKit
+import RigModel
+import Testing
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct LoaderMutations {
+    static let fragments = ["${{", "}}", ":", "- ", "  ", "\t", "\"", "'", "[", "]", "{", "}", "|", "&a", "*a", "#", "\n", "<<<<<<< x\n",
+                            "${{ inputs.", " | shell", "!", "==", "needs: x", "on: all", "((", "))", "\\", "\u{0}", "é"]
+
+    @Test func mangledWorkflowsAreRejectedWithLocatedProblemsNeverACrash() throws {
+        let original = LoaderReadsEveryKey.full
+        var generator = SeededGenerator(state: 2026)
+        let scalars = Array(original.unicodeScalars)
+        var rejected = 0
+        for _ in 0..<300 {
+            var mutated = scalars
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let at = Int.random(in: 0..<mutated.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: mutated.remove(at: at)
+                case 1: mutated.insert(contentsOf: Self.fragments.randomElement(using: &generator)!.unicodeScalars, at: at)
+                default: mutated.replaceSubrange(at..<min(at + 3, mutated.count), with: Self.fragments.randomElement(using: &generator)!.unicodeScalars)
+                }
+            }
+            let text = String(String.UnicodeScalarView(mutated))
+            do {
+                let workflow = try loadWorkflow(text)
+                let problems = Validator(registry: fakeRegistry()).validate(workflow, inputs: nil)
+                #expect(problems.allSatisfy { $0.location != nil }, "\(problems)")
+            } catch {
+                rejected += 1
+                #expect(!error.diagnostics.isEmpty)
+                #expect(error.diagnostics.allSatisfy { $0.location != nil }, "\(error)")
+            }
+        }
+        #expect(rejected > 100, "most mutations break the file")
+    }
+}
