@@ -66,6 +66,19 @@ import RigKit
         #expect(!ctx.ran.contains { $0.host == "worker2" })
     }
 
+    @Test func theJoinConfigurationIsTheKubeadmShape() throws {
+        let join = try #require(JoinCommand(Self.joinLine))
+        let tree = try YAMLTree.parse(join.configuration(apiVersion: "kubeadm.k8s.io/v1beta3", nodeName: "worker1", nodeIP: "192.168.1.11",
+                                                         criSocket: "unix:///var/run/containerd/containerd.sock"))
+        #expect(tree[["kind"]]?.string == "JoinConfiguration")
+        #expect(tree[["discovery", "bootstrapToken", "apiServerEndpoint"]]?.string == "192.168.1.10:6443")
+        #expect(tree[["discovery", "bootstrapToken", "token"]]?.string == Self.token)
+        #expect(tree[["discovery", "bootstrapToken", "caCertHashes"]] == .list([.scalar(Self.hash, tag: "tag:yaml.org,2002:str")]))
+        #expect(tree[["nodeRegistration", "name"]]?.string == "worker1")
+        #expect(tree[["nodeRegistration", "criSocket"]]?.string == "unix:///var/run/containerd/containerd.sock")
+        #expect(tree[["nodeRegistration", "kubeletExtraArgs", "node-ip"]]?.string == "192.168.1.11")
+    }
+
     @Test func parsesJoinCommandsAndRejectsMalformedOnes() {
         let parsed = JoinCommand("some banner\n" + Self.joinLine + "\n")
         #expect(parsed?.endpoint == "192.168.1.10:6443")

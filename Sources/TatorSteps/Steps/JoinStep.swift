@@ -93,7 +93,7 @@ public struct JoinStep: StepType {
                                summary: "wait until \(node) is Ready (asked on \(master.name))"),
             notReady: notReady,
             join: { join in
-                let config = join?.configuration(apiVersion: profile.kubeadmAPIVersion, nodeName: node, nodeIP: nodeIP)
+                let config = join?.configuration(apiVersion: profile.kubeadmAPIVersion, nodeName: node, nodeIP: nodeIP, criSocket: profile.criSocket)
                     ?? """
                     apiVersion: \(profile.kubeadmAPIVersion)
                     kind: JoinConfiguration
@@ -105,7 +105,7 @@ public struct JoinStep: StepType {
                           - "<the master's CA hash>"
                     nodeRegistration:
                       name: "\(node)"
-                    """ + (nodeIP.map { "\n  kubeletExtraArgs:\n    node-ip: \"\($0)\"" } ?? "") + "\n"
+                    """ + (profile.criSocket.map { "\n  criSocket: \"\($0)\"" } ?? "") + (nodeIP.map { "\n  kubeletExtraArgs:\n    node-ip: \"\($0)\"" } ?? "") + "\n"
                 return Command(ScriptBuilder.script("""
                     if [ -f /etc/kubernetes/kubelet.conf ]; then
                       rig_fail 'this host already belongs to a cluster (/etc/kubernetes/kubelet.conf exists) but the master does not list \(node); run `kubeadm reset` here first'

@@ -43,7 +43,7 @@ struct JoinCommand: Sendable, Hashable, CustomStringConvertible {
     var description: String { "kubeadm join \(endpoint) --token <redacted> (\(caCertHashes.count) CA hash)" }
 
     /// A `JoinConfiguration` for `kubeadm join --config`, so the token never appears on a command line.
-    func configuration(apiVersion: String, nodeName: String, nodeIP: String?) -> String {
+    func configuration(apiVersion: String, nodeName: String, nodeIP: String?, criSocket: String? = nil) -> String {
         var yaml = """
         apiVersion: \(apiVersion)
         kind: JoinConfiguration
@@ -60,6 +60,7 @@ struct JoinCommand: Sendable, Hashable, CustomStringConvertible {
           name: "\(nodeName)"
 
         """
+        if let criSocket { yaml += "  criSocket: \"\(criSocket)\"\n" }
         if let nodeIP {
             yaml += "  kubeletExtraArgs:\n    node-ip: \"\(nodeIP)\"\n"
         }

@@ -1,14 +1,9 @@
-/// Quoting for text spliced into bash scripts.
-/// TODO(loader): switch to RigKit's public `shellQuote(_:)` once it lands on main.
-enum Shell {
-    /// A bash word that expands to exactly `text`: unchanged when it only holds safe characters,
-    /// otherwise single-quoted.
-    static func quote(_ text: String) -> String {
-        if !text.isEmpty, text.unicodeScalars.allSatisfy({ safe.contains($0) }) { return text }
-        return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
-    }
+import RigKit
 
-    private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+,-".unicodeScalars)
+/// Quoting for text spliced into bash scripts.
+enum Shell {
+    /// A bash word that expands to exactly `text` (RigKit's `shellQuote`).
+    static func quote(_ text: String) -> String { shellQuote(text) }
 
     /// A here-document feeding `content` verbatim (no expansion) to `command`.
     static func heredoc(_ command: String, _ content: String) -> String {

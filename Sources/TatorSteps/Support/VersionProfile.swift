@@ -40,6 +40,8 @@ public struct VersionProfile: Sendable, Hashable {
     public var kubeadmAPIVersion: String
     /// Control-plane taints kubeadm puts on the master (removed when untainting).
     public var controlPlaneTaints: [String]
+    /// The CRI socket kubeadm is told to use (nil: kubeadm detects it).
+    public var criSocket: String?
     public var cni: CNI
     public var helmVersion: String
     public var argoVersion: String
@@ -58,6 +60,7 @@ public struct VersionProfile: Sendable, Hashable {
         kubernetesPackageVersion: "1.17.11-00",
         kubeadmAPIVersion: "kubeadm.k8s.io/v1beta2",
         controlPlaneTaints: ["node-role.kubernetes.io/master"],
+        criSocket: nil,
         cni: .manifest(url: "https://raw.githubusercontent.com/cilium/cilium/v1.6/install/kubernetes/quick-install.yaml"),
         helmVersion: "3.2.3",
         argoVersion: "v2.8.1",
@@ -77,6 +80,8 @@ public struct VersionProfile: Sendable, Hashable {
         kubernetesPackageVersion: nil,
         kubeadmAPIVersion: "kubeadm.k8s.io/v1beta3",
         controlPlaneTaints: ["node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"],
+        // The master also runs Docker Engine (to build images); name containerd's socket explicitly.
+        criSocket: "unix:///var/run/containerd/containerd.sock",
         cni: .ciliumHelm(version: "1.14.5"),
         helmVersion: "3.14.4",
         argoVersion: "v3.4.11",
