@@ -244,6 +244,15 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
         }
     }
 
+    /// Found by the quoting property: Swift sees `'` plus a combining mark as one Character, bash
+    /// still sees a closing quote, so quoting by Character let the rest of the value run as code.
+    @Test func anApostropheFollowedByACombiningMarkIsStillEscaped() throws {
+        for text in ["'\u{0F80}", "x'\u{301}; touch /tmp/rig-pwned; echo '\u{301}", "'\u{20DD}'\u{0300}"] {
+            #expect(try runBash("printf %s " + shellQuote(text)) == Array(text.utf8))
+            #expect(try runBash("printf %s " + ShellSyntax.quote(text)) == Array(text.utf8))
+        }
+    }
+
     @Test func listsAreQuotedItemByItem() throws {
         let ctx = RenderContext(inputs: ["items": .list([.string("a b"), .string("$(c)"), .string("d")])], mode: .execute)
         let command = try Renderer.renderText(parse("printf '[%s]' ${{ inputs.items | shell }}"), in: ctx)

@@ -99,6 +99,13 @@ import Testing
         #expect(tree[["list"]] == (try YAMLTree.parse(Self.fixture))[["list"]])
     }
 
+    @Test func aSingleQuotedValueWithAnApostropheAndACombiningMarkReadsBackExactly() throws {
+        var editor = ValuesEditor(Self.fixture)
+        let value = "o'\u{301}clock"
+        try editor.set("quoted", to: value)
+        #expect(try YAMLTree.parse(editor.text)[["quoted"]]?.string == value)
+    }
+
     @Test func addsMissingKeysUnderTheirParentOrAtTheEnd() throws {
         var editor = ValuesEditor(Self.fixture)
         try editor.set("nested.added", to: "x")

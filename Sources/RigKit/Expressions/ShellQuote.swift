@@ -1,8 +1,17 @@
 /// POSIX-quotes `s` so a shell passes it to a command as one literal word: quotes, spaces,
 /// `$()`, backticks and newlines included. Words made only of safe characters stay bare.
+///
+/// Works on Unicode scalars, not Characters: an apostrophe followed by a combining mark is one
+/// Character to Swift but still a closing quote to bash.
 public func shellQuote(_ s: String) -> String {
     if !s.isEmpty, s.unicodeScalars.allSatisfy(isShellSafe) { return s }
-    return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    var quoted = String.UnicodeScalarView()
+    quoted.append("'")
+    for scalar in s.unicodeScalars {
+        if scalar == "'" { quoted.append(contentsOf: #"'\''"#.unicodeScalars) } else { quoted.append(scalar) }
+    }
+    quoted.append("'")
+    return String(quoted)
 }
 
 private func isShellSafe(_ c: Unicode.Scalar) -> Bool {

@@ -1,12 +1,7 @@
 /// Small facts about bash syntax the transports need.
 public enum ShellSyntax {
     /// `text` as one bash word, in single quotes: nothing inside is expanded.
-    public static func quote(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }), text.first != "=" {
-            return text
-        }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    public static func quote(_ text: String) -> String { shellQuote(text) }
 
     /// The words of a script that is one plain command, which can be exec'd without a shell
     /// (GNU make's rule): no shell metacharacters, no newline, no assignment, and a first word

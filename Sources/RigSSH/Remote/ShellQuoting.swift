@@ -1,9 +1,9 @@
+import RigKit
+
 /// Single-quoting for bash source text that rig writes into scripts (never onto a command line).
 enum ShellQuoting {
-    /// `it's` → `'it'\''s'`: every byte stays literal, newlines included.
-    static func quote(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
-    }
+    /// `it's` → `'it'\''s'`: every byte stays literal, newlines included (RigKit's `shellQuote`).
+    static func quote(_ value: String) -> String { shellQuote(value) }
 
     /// A name bash accepts in `export NAME=...`.
     static func isVariableName(_ name: String) -> Bool {

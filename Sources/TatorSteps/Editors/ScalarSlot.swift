@@ -123,7 +123,13 @@ struct ScalarSlot: Hashable {
             return doubleQuoted(value)
         case .singleQuoted:
             if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return doubleQuoted(value) }
-            return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+            // By scalar: an apostrophe with a combining mark after it still ends a YAML quote.
+            var quoted = String.UnicodeScalarView(["'"])
+            for scalar in value.unicodeScalars {
+                quoted.append(contentsOf: scalar == "'" ? ["'", "'"] : [scalar])
+            }
+            quoted.append("'")
+            return String(quoted)
         case .plain:
             return isPlainSafe(value) ? value : doubleQuoted(value)
         }
