@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Tests only: property-based checks of the invariants examples miss.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Value types: workflows, steps, hosts, expressions, diagnostics.
@@ -63,10 +65,13 @@ let package = Package(
         .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
-        .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),
+        .testTarget(name: "RigKitTests", dependencies: ["RigKit", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
-        .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
+        .testTarget(
+            name: "TatorStepsTests",
+            dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
     ]
