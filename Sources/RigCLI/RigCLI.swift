@@ -8,7 +8,21 @@ public enum RigCLI {
     /// Parses `arguments` (default: the process's) and runs the command; exits the process.
     public static func main(stepTypes: StepTypeRegistry = .standard, arguments: [String]? = nil) -> Never {
         Toolbox.install(stepTypes: stepTypes)
-        RigCommand.main(arguments)
+        var command: ParsableCommand
+        do {
+            command = try RigCommand.parseAsRoot(arguments)
+        } catch {
+            // An unknown flag or a bad value is invalid input like a bad workflow: exit 2, as
+            // documented, rather than ArgumentParser's 64. Help and --version exit 0 as usual.
+            guard RigCommand.exitCode(for: error) == .validationFailure else { RigCommand.exit(withError: error) }
+            Terminal.writeError(RigCommand.fullMessage(for: error))
+            exit(ExitStatus.invalidInput.rawValue)
+        }
+        do {
+            try command.run()
+        } catch {
+            RigCommand.exit(withError: error)
+        }
         exit(0)
     }
 }

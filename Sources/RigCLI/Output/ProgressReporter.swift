@@ -59,7 +59,7 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
                 case .json:
                     emitJSON(["event": "retrying", "task": task.description, "attempt": attempt,
                               "delay_seconds": delay.seconds, "error": failure.description])
-                case .lines, .live: emitLine("retry  \(task) in \(delay.short) after attempt \(attempt): \(failure)")
+                case .lines, .live: emitLine("retry  \(task) in \(delay.short) after attempt \(attempt): \(headline(failure))")
                 }
             case .finished(let task, let outcome, let duration):
                 running[task] = nil
@@ -71,7 +71,7 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
                               "detail": outcome.description, "duration_seconds": duration.seconds])
                 case .lines, .live:
                     if case .skipped(.alreadyDone) = outcome, style == .live { drawStatus(); return }
-                    emitLine("\(outcome.symbol) \(task)  \(outcome)  \(duration.short)")
+                    emitLine("\(outcome.symbol) \(task)  \(headline(outcome))  \(duration.short)")
                 }
             case .runFinished(let status, let duration):
                 ticker?.cancel()

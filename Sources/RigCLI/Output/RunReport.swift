@@ -16,7 +16,7 @@ struct RunReport {
         for task in summary.failedTasks {
             guard case .failed(let failure)? = summary.outcomes[task] else { continue }
             let log = (logDirectory as NSString).appendingPathComponent("\(task.step)@\(task.host).log")
-            out += "\n✗ \(task) failed: \(failure)\n"
+            out += "\n✗ \(task) failed: \(headline(failure))\n"
             let tail = lastLines(of: log)
             if !tail.isEmpty { out += "  last lines of its log:\n" + tail.indented(by: 4) }
             out += "  full log: \(log)\n"

@@ -27,11 +27,18 @@ struct WorkflowSession {
         }
         let loader = WorkflowLoader(registry: registry)
         let workflow = try loader.load(workflowAt: path, inventoryAt: options.inventory.map(absolutePath))
-        let inputs = try InputResolver.resolve(
-            workflow, assignments: options.inputAssignments, files: options.inputFiles.map(absolutePath))
-        let diagnostics = Validator(registry: registry).validate(workflow, inputs: inputs)
-        if diagnostics.contains(where: { $0.severity == .error }) {
-            throw ValidationFailure(diagnostics)
+        // Input problems and the workflow's own problems are reported together, in file order.
+        var inputs: OrderedDictionary<String, Value>?
+        var diagnostics: [Diagnostic] = []
+        do {
+            inputs = try InputResolver.resolve(
+                workflow, assignments: options.inputAssignments, files: options.inputFiles.map(absolutePath))
+        } catch {
+            diagnostics = error.diagnostics
+        }
+        diagnostics += Validator(registry: registry).validate(workflow, inputs: inputs)
+        guard let inputs, !diagnostics.contains(where: { $0.severity == .error }) else {
+            throw ValidationFailure(diagnostics.sortedByLocation())
         }
         return WorkflowSession(workflow: workflow, inputs: inputs, registry: registry, warnings: diagnostics, path: path)
     }

@@ -2,7 +2,7 @@ import RigModel
 
 extension Array where Element == Diagnostic {
     /// By file, line and column; diagnostics without a location last; otherwise in the order found.
-    func sortedByLocation() -> [Diagnostic] {
+    public func sortedByLocation() -> [Diagnostic] {
         enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case let (l?, r?):
