@@ -19,6 +19,9 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 static int move_to(int from, int to) {
     if (from == to) {
@@ -29,10 +32,11 @@ static int move_to(int from, int to) {
     return dup2(from, to) < 0 ? -1 : 0;
 }
 
-/* Runs in the vfork child: only system calls, no allocation, no locks. The child shares the
-   parent's memory until exec, so it reports failure through *child_errno and _exits. */
+/* Runs in the vfork child: only system calls, no allocation, no locks. It reports a failure
+   before exec by writing errno to `error_fd` (close-on-exec, so a successful exec closes it):
+   a pipe works whether vfork shares the parent's memory or, as under ThreadSanitizer, is a fork. */
 __attribute__((noinline))
-static void child_after_fork(const rig_spawn_request *r, pid_t parent, volatile int *child_errno) {
+static void child_after_fork(const rig_spawn_request *r, pid_t parent, int error_fd) {
     if (setsid() < 0) goto fail;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) goto fail;
     if (getppid() != parent) _exit(127); /* the parent died before prctl took effect */
@@ -53,7 +57,9 @@ static void child_after_fork(const rig_spawn_request *r, pid_t parent, volatile 
         sigaction(sig, &dfl, NULL); /* fails harmlessly for signals glibc reserves */
     }
 
-    syscall(SYS_close_range, 3U, ~0U, 0U); /* ENOSYS on old kernels: descriptors are CLOEXEC anyway */
+    /* Mark, not close: error_fd must stay open until exec. ENOSYS/EINVAL on old kernels:
+       descriptors are CLOEXEC anyway. */
+    syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 
     if (r->cwd && chdir(r->cwd) < 0) goto fail;
 
@@ -61,13 +67,25 @@ static void child_after_fork(const rig_spawn_request *r, pid_t parent, volatile 
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
     execve(r->path, r->argv, r->envp);
-fail:
-    *child_errno = errno ? errno : EINVAL;
+fail:;
+    int failure = errno ? errno : EINVAL;
+    while (write(error_fd, &failure, sizeof failure) < 0 && errno == EINTR) {}
     _exit(127);
 }
 
 int rig_spawn(const rig_spawn_request *request, pid_t *pid_out) {
-    volatile int child_errno = 0;
+    int error_pipe[2];
+    if (pipe2(error_pipe, O_CLOEXEC) < 0) return errno;
+    /* Keep the pipe out of 0..2, which the child overwrites with its standard streams. */
+    for (int i = 0; i < 2; i++) {
+        if (error_pipe[i] < 3) {
+            int moved = fcntl(error_pipe[i], F_DUPFD_CLOEXEC, 3);
+            int saved = errno;
+            close(error_pipe[i]);
+            if (moved < 0) { close(error_pipe[1 - i]); return saved; }
+            error_pipe[i] = moved;
+        }
+    }
     pid_t parent = getpid();
 
     /* No signal handler may run in the child while it borrows the parent's stack. */
@@ -77,17 +95,22 @@ int rig_spawn(const rig_spawn_request *request, pid_t *pid_out) {
 
     pid_t pid = vfork();
     if (pid == 0) {
-        child_after_fork(request, parent, &child_errno);
+        child_after_fork(request, parent, error_pipe[1]);
         _exit(127);
     }
     int fork_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(error_pipe[1]);
+    if (pid < 0) { close(error_pipe[0]); return fork_errno; }
 
-    if (pid < 0) return fork_errno;
-    if (child_errno != 0) {
+    int child_errno = 0;
+    ssize_t got;
+    while ((got = read(error_pipe[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {}
+    close(error_pipe[0]);
+    if (got == (ssize_t)sizeof child_errno) {
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        return child_errno;
+        return child_errno ? child_errno : EINVAL;
     }
     *pid_out = pid;
     return 0;
