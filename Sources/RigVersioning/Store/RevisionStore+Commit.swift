@@ -11,12 +11,13 @@ extension RevisionStore {
     ///   - author: nil means `RIG_AUTHOR_NAME`/`RIG_AUTHOR_EMAIL`, else git config, else `rig`.
     ///   - secretValues: secret name → value; a file holding any value is refused, naming the
     ///     file and the secret (never the value).
+    ///   - workflowFile: which of `files` is the workflow to load (a `Workflow-File` trailer).
     @discardableResult
     public func commitRevision(
         files: [(path: String, content: Data)], summary: String, author: Signature? = nil,
-        secretValues: [String: String] = [:]
+        secretValues: [String: String] = [:], workflowFile: String? = nil
     ) throws -> Revision {
-        try commitRevision(files: files, author: author, secretValues: secretValues) { _ in summary }
+        try commitRevision(files: files, author: author, secretValues: secretValues, workflowFile: workflowFile) { _ in summary }
     }
 
     /// Like `commitRevision(files:summary:author:secretValues:)`, but the message is computed
@@ -26,9 +27,11 @@ extension RevisionStore {
     @discardableResult
     public func commitRevision(
         files: [(path: String, content: Data)], author: Signature? = nil, secretValues: [String: String] = [:],
+        workflowFile: String? = nil,
         summarize: (_ previous: [(path: String, content: Data)]?) throws -> String
     ) throws -> Revision {
         let files = try RecordedFiles.validated(files, secretValues: secretValues)
+        let workflowFile = try workflowFile.map(RecordedFiles.normalized)
         let workspace = workflowDirectory.flatMap { WorkspaceProvenance.inspect(directory: $0) }
         return try write { repository in
             let signature = resolveAuthor(author, repository: repository)
@@ -39,7 +42,8 @@ extension RevisionStore {
             let previousFiles = try parent.map { try self.files(ofTree: $0.tree, in: repository) }
             var message = try summarize(previousFiles).trimmingCharacters(in: .whitespacesAndNewlines)
             if message.isEmpty { message = parent == nil ? "Initial revision" : "Update workflow files" }
-            if let workspace { message += "\n\n" + workspace.trailers.joined(separator: "\n") }
+            let trailers = (workflowFile.map { ["\(Revision.workflowFileTrailer): \($0)"] } ?? []) + (workspace?.trailers ?? [])
+            if !trailers.isEmpty { message += "\n\n" + trailers.joined(separator: "\n") }
 
             let id = try repository.createCommit(
                 tree: tree, parents: parent.map { [$0.id] } ?? [], author: signature, committer: signature, message: message)
