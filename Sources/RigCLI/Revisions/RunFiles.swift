@@ -11,6 +11,8 @@ struct RunFiles {
     var files: [(path: String, content: Data)]
     /// The workflow file's path among `files`.
     var workflowFile: String
+    /// Paths among `files` with an executable bit set (plugins): recorded with git's executable mode.
+    var executables: Set<String> = []
     /// Files the run reads that lie outside the workflow folder: not recorded (a revision is
     /// the folder's content), reported as a warning.
     var outside: [String]
@@ -30,6 +32,7 @@ struct RunFiles {
         var seen = Set<String>()
         var files: [(path: String, content: Data)] = []
         var outside: [String] = []
+        var executables = Set<String>()
         for path in absolute where seen.insert(path).inserted && !excluded.contains(path) && !isSecretsFile(path) {
             guard let relative = relativePath(path, in: directory) else {
                 outside.append(path)
@@ -39,9 +42,11 @@ struct RunFiles {
                 throw CLIError.fileNotFound(path, what: "file used by the run")
             }
             files.append((relative, content))
+            if access(path, X_OK) == 0 { executables.insert(relative) }
         }
         return RunFiles(
-            files: files.sorted { $0.path < $1.path }, workflowFile: (workflowPath as NSString).lastPathComponent, outside: outside)
+            files: files.sorted { $0.path < $1.path }, workflowFile: (workflowPath as NSString).lastPathComponent,
+            executables: executables, outside: outside)
     }
 
     /// `*.secrets.yaml` / `*.secrets.yml`: the names `rig init`'s .gitignore keeps out of git.

@@ -36,7 +36,7 @@ struct RevisionRecorder {
             let loader = RevisionWorkflow(registry: session.registry)
             var recorded = false
             let revision = try store.commitRevision(
-                files: files.files, secretValues: secretValueTable, workflowFile: files.workflowFile
+                files: files.files, secretValues: secretValueTable, workflowFile: files.workflowFile, executables: files.executables
             ) { previous in
                 recorded = true
                 return RevisionSummary.line(previous: previous, current: files.files) {
@@ -60,7 +60,7 @@ struct RevisionRecorder {
             } catch RevisionStoreError.missing {
                 return "Revision: no revision store yet; `rig run` creates it and records these files as the first revision."
             }
-            if let same = try store.latestRevision(matching: files.files) {
+            if let same = try store.latestRevision(matching: files.files, executables: files.executables) {
                 return "Revision: the files match the latest revision \(same.shortID); `rig run` records no new one."
             }
             let latest: Revision
