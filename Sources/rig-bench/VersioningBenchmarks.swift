@@ -66,6 +66,11 @@ enum VersioningBenchmarks {
         }
         let unchanged = try (0..<20).map { _ in try milliseconds { try store.commitRevision(files: files(count - 1), summary: "same") } }
         let historyTimes = try (0..<10).map { _ in try milliseconds { _ = HistoryFormatter.text(try store.history()) } }
+        let revisionsTimes = try (0..<10).map { _ in try milliseconds { _ = try store.revisions() } }
+        let recordsTimes = try (0..<10).map { _ in try milliseconds { _ = try store.runRecords() } }
+        let entries = try store.history()
+        let loadTimes = try (0..<20).map { _ in try milliseconds { _ = try load(files(0)) } }
+        let formatTimes = (0..<10).map { _ in milliseconds { _ = HistoryFormatter.text(entries) } }
         let rig = rigExecutable()
         let rigHistoryTimes = try rig.map { rig in
             try (0..<10).map { _ in try milliseconds { try shell("'\(rig)' history --folder '\(folder.path)' > /dev/null", in: root) } }
@@ -89,9 +94,13 @@ enum VersioningBenchmarks {
             rig-bench versioning: store with \(count) revisions and \(count) run records, inside a 200-file user repository
               auto-revision commit (library, summary given):                 \(summary(commitTimes))
               auto-revision commit with the semantic summary (as `rig run`):  \(summary(summarizedTimes))
+                of which: each side loaded from a temporary copy \(summary(loadTimes))
               commit of unchanged content (no new revision):                  \(summary(unchanged))
               run record commit:                                              \(summary(recordTimes))
               history (library, joined with runs and tags, formatted):        \(summary(historyTimes))
+                of which: revision walk \(summary(revisionsTimes))
+                          run records   \(summary(recordsTimes))
+                          formatting    \(summary(formatTimes))
               `rig history` (the executable, process start included):         \(rigHistoryTimes.map(summary) ?? "rig executable not found beside rig-bench")
               `git add -A && git commit` (CLI, two processes):                \(summary(cliCommitTimes))
               `git --git-dir <store> log` (CLI):                              \(summary(logTimes))
