@@ -62,17 +62,17 @@ let package = Package(
         // Test helpers shared by test targets (real sshd servers on loopback); only test targets depend on it.
         .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
-        .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
+        .executableTarget(name: "rig-bench", dependencies: ["RigKit", "RigVersioning"]),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
         .testTarget(name: "RigKitTests", dependencies: ["RigKit", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
-        .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
+        .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning", "RigTestSupport"]),
         .testTarget(
             name: "TatorStepsTests",
             dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
-        .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
+        .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigVersioning", "RigTestSupport"]),
     ]
 )

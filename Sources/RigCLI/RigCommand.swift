@@ -13,6 +13,11 @@ struct RigCommand: ParsableCommand {
             GraphCommand.self,
             RunCommand.self,
             StepsCommand.self,
+            InitCommand.self,
+            HistoryCommand.self,
+            DiffCommand.self,
+            ShowCommand.self,
+            TagCommand.self,
             CLIReferenceCommand.self,
         ]
     )

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RigTestSupport
 import Testing
 @testable import RigVersioning
 

@@ -1,4 +1,5 @@
 import Foundation
+import RigTestSupport
 import Testing
 @testable import RigVersioning
 
@@ -122,6 +123,23 @@ import Testing
             try String(contentsOf: folder.appendingPathComponent("workflow.yaml"), encoding: .utf8)
         }
         #expect(loaded == "v1\n")
+    }
+
+    @Test func executablePluginsKeepTheirModeInTheTreeAndWhenWrittenBack() throws {
+        let fixture = try StoreFixture()
+        let files = [(path: "workflow.yaml", content: data("w\n")), (path: "plugins/gpu.sh", content: data("#!/bin/sh\n"))]
+        try fixture.store.commitRevision(files: files, summary: "plain")
+        #expect(try fixture.store.latestRevision(matching: files, executables: ["plugins/gpu.sh"]) == nil, "a mode change is a change")
+        try fixture.store.commitRevision(files: files, summary: "chmod +x", executables: ["plugins/gpu.sh"])
+        #expect(try fixture.git("rev-list", "--count", "HEAD") == "2")
+        #expect(try fixture.git("ls-tree", "-r", "--format=%(objectmode) %(path)", "HEAD") == "100755 plugins/gpu.sh\n100644 workflow.yaml")
+        #expect(try fixture.store.latestRevision(matching: files, executables: ["plugins/gpu.sh"]) != nil)
+        let modes = try fixture.store.withFiles(at: "HEAD") { folder in
+            try ["plugins/gpu.sh", "workflow.yaml"].map { path in
+                try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)[.posixPermissions] as? Int
+            }
+        }
+        #expect(modes[0] == 0o755 && (modes[1] ?? 0o111) & 0o111 == 0)
     }
 
     @Test func tagsNameRevisionsAndAreNeverMoved() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RigTestSupport
 import OrderedCollections
 import RigModel
 import Testing

@@ -17,5 +17,6 @@ struct PlanCommand: ParsableCommand {
         for warning in session.warnings { Terminal.writeError(warning.description) }
         let text = try reportingErrors { try PlanPrinter(session: session).text() }
         print(text, terminator: "")
+        print(RevisionRecorder(session: session).planNote())
     }
 }

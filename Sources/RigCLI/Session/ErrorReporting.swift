@@ -1,5 +1,6 @@
 import ArgumentParser
 import RigModel
+import RigVersioning
 
 /// Runs a command body and turns rig's errors into a message on stderr and a documented exit code.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
@@ -11,5 +12,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as CLIError {
         Terminal.writeError("error: \(error)")
         throw ExitStatus.invalidInput
+    } catch let error as RevisionStoreError {
+        Terminal.writeError("error: \(error)")
+        throw error.exitStatus
     }
 }

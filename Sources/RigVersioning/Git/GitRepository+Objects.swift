@@ -130,6 +130,8 @@ final class GitTree: GitObject {
         var id: ObjectID
         var isTree: Bool
         var isBlob: Bool
+        /// A blob with git's executable mode (100755).
+        var isExecutable: Bool
     }
 
     var entries: [Entry] {
@@ -138,13 +140,14 @@ final class GitTree: GitObject {
             let type = git_tree_entry_type(entry)
             return Entry(
                 name: String(cString: git_tree_entry_name(entry)), id: ObjectID(git_tree_entry_id(entry)),
-                isTree: type == GIT_OBJECT_TREE, isBlob: type == GIT_OBJECT_BLOB)
+                isTree: type == GIT_OBJECT_TREE, isBlob: type == GIT_OBJECT_BLOB,
+                isExecutable: git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE)
         }
     }
 
-    /// Every blob below this tree as (slash-separated path, blob id), depth first, sorted by path.
-    func blobIDs(prefix: String = "") throws -> [(path: String, id: ObjectID)] {
-        var result: [(path: String, id: ObjectID)] = []
+    /// Every blob below this tree as (slash-separated path, blob id, executable mode), sorted by path.
+    func blobIDs(prefix: String = "") throws -> [(path: String, id: ObjectID, executable: Bool)] {
+        var result: [(path: String, id: ObjectID, executable: Bool)] = []
         var pending: [(prefix: String, tree: GitTree)] = [(prefix, self)]
         while let (prefix, tree) = pending.popLast() {
             for entry in tree.entries {
@@ -152,7 +155,7 @@ final class GitTree: GitObject {
                 if entry.isTree {
                     pending.append((path + "/", try repository.lookupTree(entry.id)))
                 } else if entry.isBlob {
-                    result.append((path, entry.id))
+                    result.append((path, entry.id, entry.isExecutable))
                 }
             }
         }

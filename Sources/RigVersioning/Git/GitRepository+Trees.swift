@@ -3,16 +3,17 @@ import Foundation
 
 extension GitRepository {
     /// Writes a blob for each file and the nested trees holding them; returns the root tree id.
-    /// Paths are slash-separated and relative (`inventory/lab.yaml`).
-    func writeTree(files: [(path: String, content: Data)]) throws -> ObjectID {
-        try writeTree(blobs: files.map { (path: $0.path, id: try createBlob($0.content)) })
+    /// Paths are slash-separated and relative (`inventory/lab.yaml`); those in `executables`
+    /// get git's executable mode.
+    func writeTree(files: [(path: String, content: Data)], executables: Set<String> = []) throws -> ObjectID {
+        try writeTree(blobs: files.map { (path: $0.path, id: try createBlob($0.content), executable: executables.contains($0.path)) })
     }
 
     /// Writes the nested trees for blobs already in the object database; returns the root tree id.
-    func writeTree(blobs: [(path: String, id: ObjectID)]) throws -> ObjectID {
+    func writeTree(blobs: [(path: String, id: ObjectID, executable: Bool)]) throws -> ObjectID {
         var root = TreeNode()
         for blob in blobs {
-            root.insert(components: blob.path.split(separator: "/").map(String.init)[...], id: blob.id)
+            root.insert(components: blob.path.split(separator: "/").map(String.init)[...], file: (blob.id, blob.executable))
         }
         return try write(root)
     }
@@ -51,9 +52,10 @@ extension GitRepository {
         var builder: OpaquePointer?
         try gitCheck(git_treebuilder_new(&builder, pointer, nil), "start a tree")
         defer { git_treebuilder_free(builder) }
-        for (name, id) in node.files {
-            var oid = id.oid
-            try gitCheck(git_treebuilder_insert(nil, builder, name, &oid, GIT_FILEMODE_BLOB), "add \(name) to a tree")
+        for (name, file) in node.files {
+            var oid = file.id.oid
+            let mode = file.executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB
+            try gitCheck(git_treebuilder_insert(nil, builder, name, &oid, mode), "add \(name) to a tree")
         }
         for (name, child) in node.folders {
             var oid = try write(child).oid
@@ -65,17 +67,17 @@ extension GitRepository {
     }
 }
 
-/// A folder being assembled: its files (name → blob) and subfolders.
+/// A folder being assembled: its files (name → blob and mode) and subfolders.
 private struct TreeNode {
-    var files: [String: ObjectID] = [:]
+    var files: [String: (id: ObjectID, executable: Bool)] = [:]
     var folders: [String: TreeNode] = [:]
 
-    mutating func insert(components: ArraySlice<String>, id: ObjectID) {
+    mutating func insert(components: ArraySlice<String>, file: (id: ObjectID, executable: Bool)) {
         guard let first = components.first else { return }
         if components.count == 1 {
-            files[first] = id
+            files[first] = file
         } else {
-            folders[first, default: TreeNode()].insert(components: components.dropFirst(), id: id)
+            folders[first, default: TreeNode()].insert(components: components.dropFirst(), file: file)
         }
     }
 }

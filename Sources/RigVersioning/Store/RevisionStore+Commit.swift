@@ -11,12 +11,16 @@ extension RevisionStore {
     ///   - author: nil means `RIG_AUTHOR_NAME`/`RIG_AUTHOR_EMAIL`, else git config, else `rig`.
     ///   - secretValues: secret name → value; a file holding any value is refused, naming the
     ///     file and the secret (never the value).
+    ///   - workflowFile: which of `files` is the workflow to load (a `Workflow-File` trailer).
+    ///   - executables: paths among `files` recorded with git's executable mode (plugins).
     @discardableResult
     public func commitRevision(
         files: [(path: String, content: Data)], summary: String, author: Signature? = nil,
-        secretValues: [String: String] = [:]
+        secretValues: [String: String] = [:], workflowFile: String? = nil, executables: Set<String> = []
     ) throws -> Revision {
-        try commitRevision(files: files, author: author, secretValues: secretValues) { _ in summary }
+        try commitRevision(
+            files: files, author: author, secretValues: secretValues, workflowFile: workflowFile, executables: executables
+        ) { _ in summary }
     }
 
     /// Like `commitRevision(files:summary:author:secretValues:)`, but the message is computed
@@ -26,20 +30,24 @@ extension RevisionStore {
     @discardableResult
     public func commitRevision(
         files: [(path: String, content: Data)], author: Signature? = nil, secretValues: [String: String] = [:],
+        workflowFile: String? = nil, executables: Set<String> = [],
         summarize: (_ previous: [(path: String, content: Data)]?) throws -> String
     ) throws -> Revision {
         let files = try RecordedFiles.validated(files, secretValues: secretValues)
+        let workflowFile = try workflowFile.map(RecordedFiles.normalized)
+        let executables = Set(try executables.map(RecordedFiles.normalized))
         let workspace = workflowDirectory.flatMap { WorkspaceProvenance.inspect(directory: $0) }
         return try write { repository in
             let signature = resolveAuthor(author, repository: repository)
             let parent = try repository.referenceTarget(Self.branchReference).map(repository.commitInfo)
-            let tree = try repository.writeTree(files: files)
+            let tree = try repository.writeTree(files: files, executables: executables)
             if let parent, parent.tree == tree { return Revision(parent) }
 
             let previousFiles = try parent.map { try self.files(ofTree: $0.tree, in: repository) }
             var message = try summarize(previousFiles).trimmingCharacters(in: .whitespacesAndNewlines)
             if message.isEmpty { message = parent == nil ? "Initial revision" : "Update workflow files" }
-            if let workspace { message += "\n\n" + workspace.trailers.joined(separator: "\n") }
+            let trailers = (workflowFile.map { ["\(Revision.workflowFileTrailer): \($0)"] } ?? []) + (workspace?.trailers ?? [])
+            if !trailers.isEmpty { message += "\n\n" + trailers.joined(separator: "\n") }
 
             let id = try repository.createCommit(
                 tree: tree, parents: parent.map { [$0.id] } ?? [], author: signature, committer: signature, message: message)
@@ -48,16 +56,19 @@ extension RevisionStore {
         }
     }
 
-    /// The latest revision if `files` have exactly its content (what `rig plan` reports), without
-    /// writing anything; nil when they differ or the store is empty.
-    public func latestRevision(matching files: [(path: String, content: Data)]) throws -> Revision? {
+    /// The latest revision if `files` have exactly its content and modes (what `rig plan`
+    /// reports), without writing anything; nil when they differ or the store is empty.
+    public func latestRevision(matching files: [(path: String, content: Data)], executables: Set<String> = []) throws -> Revision? {
+        let executables = Set(try executables.map(RecordedFiles.normalized))
         let wanted = try files.map { (path: try RecordedFiles.normalized($0.path), id: try GitRepository.blobID(of: $0.content)) }
             .sorted { $0.path < $1.path }
         return try read { repository in
             guard let head = try repository.referenceTarget("HEAD") else { return nil }
             let commit = try repository.commitInfo(head)
             let stored = try repository.lookupTree(commit.tree).blobIDs()
-            guard stored.map(\.path) == wanted.map(\.path), stored.map(\.id) == wanted.map(\.id) else { return nil }
+            guard stored.map(\.path) == wanted.map(\.path), stored.map(\.id) == wanted.map(\.id),
+                  Set(stored.filter(\.executable).map(\.path)) == executables
+            else { return nil }
             return Revision(commit)
         }
     }

@@ -60,6 +60,14 @@ extension RevisionStore {
         }
     }
 
+    /// The paths of a revision's files recorded with the executable mode.
+    public func executablePaths(at spec: String) throws -> Set<String> {
+        try read { repository in
+            let commit = try repository.commitInfo(try resolve(spec, in: repository))
+            return Set(try repository.lookupTree(commit.tree).blobIDs().filter(\.executable).map(\.path))
+        }
+    }
+
     /// The paths of a revision's files, sorted.
     public func paths(at spec: String) throws -> [String] {
         try read { repository in

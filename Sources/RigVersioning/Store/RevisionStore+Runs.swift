@@ -46,9 +46,10 @@ extension RevisionStore {
             guard let folder = try tree.subtree(named: Self.runsFolder) else { return [] }
             return try folder.blobIDs().filter { $0.path.hasSuffix(".json") }.map { try repository.blobContent($0.id) }
         }
+        let decoder = RunRecord.makeDecoder()
         return try blobs.map { data in
             do {
-                return try RunRecord.decoded(data)
+                return try RunRecord.decoded(data, with: decoder)
             } catch {
                 throw RevisionStoreError.damaged(store: url.path, detail: "a run record on \(Self.runsReference) cannot be read: \(error)")
             }

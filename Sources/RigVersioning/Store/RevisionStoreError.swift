@@ -47,7 +47,8 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
             return """
                 the revision store at \(store) is damaged: \(detail). rig has not changed it. \
                 Inspect it with `git --git-dir \(store) fsck`; to keep working, start a fresh store \
-                with `rig init --fresh-store`, which moves the damaged one aside (nothing is deleted).
+                with `rig init --fresh-store \(Self.workflowFolder(of: store))`, which moves the damaged one aside \
+                (nothing is deleted).
                 """
         case .headMismatch(let store, let head):
             return """
@@ -97,5 +98,10 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .writeFailed(let store, let detail):
             return "cannot write to the revision store at \(store): \(detail)"
         }
+    }
+
+    /// `<folder>/.rig/revisions.git` → `<folder>`.
+    static func workflowFolder(of store: String) -> String {
+        ((store as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
     }
 }

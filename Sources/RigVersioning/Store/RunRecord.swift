@@ -85,9 +85,14 @@ extension RunRecord {
         return data
     }
 
-    static func decoded(_ data: Data) throws -> RunRecord {
+    static func decoded(_ data: Data, with decoder: JSONDecoder = makeDecoder()) throws -> RunRecord {
+        try decoder.decode(RunRecord.self, from: data)
+    }
+
+    /// One decoder serves every record of a listing (making one per record costs more than decoding).
+    static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(RunRecord.self, from: data)
+        return decoder
     }
 }
