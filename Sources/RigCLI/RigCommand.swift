@@ -12,6 +12,9 @@ struct RigCommand: ParsableCommand {
             PlanCommand.self,
             GraphCommand.self,
             RunCommand.self,
+            ResumeCommand.self,
+            StatusCommand.self,
+            RunsCommand.self,
             StepsCommand.self,
             CLIReferenceCommand.self,
         ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RigKit
 import RigModel
 
 /// Runs a command body and turns rig's errors into a message on stderr and a documented exit code.
@@ -11,5 +12,18 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as CLIError {
         Terminal.writeError("error: \(error)")
         throw ExitStatus.invalidInput
+    } catch let error as ResumePlanner.Failure {
+        Terminal.writeError("error: \(error)")
+        throw ExitStatus.invalidInput
+    } catch let error as StateError {
+        Terminal.writeError("error: \(error)")
+        if case .locked = error { throw ExitStatus.busy }
+        throw ExitStatus.internalError
+    } catch let error as JournalError {
+        Terminal.writeError("error: \(error)")
+        throw ExitStatus.internalError
+    } catch let error as RunDefinitions.Failure {
+        Terminal.writeError("error: \(error)")
+        throw ExitStatus.internalError
     }
 }

@@ -8,6 +8,8 @@ public struct RunManifest: Codable, Sendable, Hashable {
         case succeeded
         case failed
         case interrupted
+        /// Every task it ran succeeded, but `--only` left others for a later resume.
+        case incomplete
         /// Recorded as running, but its runner is gone (killed, crashed, power loss).
         case abandoned
 
