@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
         .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
-        .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
+        .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigKit"]),
     ]
 )

@@ -108,7 +108,7 @@ struct Resumer {
             ["--jobs", String(settings.jobs), "--output", output.rawValue] + (settings.keepGoing ? ["--keep-going"] : []))
         if output == .text {
             print("resuming run \(previousID): \(plan.toRun.count) to run, \(plan.carried.count) done earlier")
-            fflush(stdout)
+            fflush(nil)
         }
         let revisions = RevisionRecorder(session: session, secrets: secrets)
         let revision = try revisions.commitRevision()
