@@ -9,21 +9,19 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let failure as ValidationFailure {
         Terminal.writeError(failure.description)
         throw ExitStatus.invalidInput
-    } catch let error as CLIError {
+    } catch {
+        guard let status = exitStatus(for: error) else { throw error }
         Terminal.writeError("error: \(error)")
-        throw ExitStatus.invalidInput
-    } catch let error as ResumePlanner.Failure {
-        Terminal.writeError("error: \(error)")
-        throw ExitStatus.invalidInput
-    } catch let error as StateError {
-        Terminal.writeError("error: \(error)")
-        if case .locked = error { throw ExitStatus.busy }
-        throw ExitStatus.internalError
-    } catch let error as JournalError {
-        Terminal.writeError("error: \(error)")
-        throw ExitStatus.internalError
-    } catch let error as RunDefinitions.Failure {
-        Terminal.writeError("error: \(error)")
-        throw ExitStatus.internalError
+        throw status
+    }
+}
+
+/// The documented exit code of an error rig reports itself; nil for others.
+private func exitStatus(for error: any Error) -> ExitCode? {
+    switch error {
+    case is CLIError, is ResumePlanner.Failure: return ExitStatus.invalidInput
+    case StateError.locked: return ExitStatus.busy
+    case is StateError, is JournalError, is RunDefinitions.Failure: return ExitStatus.internalError
+    default: return nil
     }
 }
