@@ -156,6 +156,31 @@ import Testing
         #expect(stale.stderr.contains("took over the state lock from PID 999999"))
     }
 
+    @Test func resumeEndsWhatAKilledRunnersTaskLeftRunningBeforeRerunningIt() throws {
+        let dir = TestFolder()
+        // The background sleep stays in the task's process group when rig and the task's shell die.
+        dir.write("w.yaml", shellWorkflow("leftover", [
+            ("serve", [], "if [ -f second ]; then echo again >> ledger; exit 0; fi; sleep 60 & echo $! > sleeper.pid; wait"),
+        ]))
+        let runner = RigProcess.Child(["run", "w.yaml"], in: dir.path)
+        var waited = 0
+        while dir.read("sleeper.pid").isEmpty && waited < 1500 {
+            usleep(20_000)
+            waited += 1
+        }
+        let sleeper = try #require(Int32(dir.read("sleeper.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(runner.pid, SIGKILL)
+        _ = runner.wait()
+        usleep(200_000)
+        #expect(RigProcess.Child.isRunningProcess(sleeper), "the grandchild outlives the killed runner")
+        FileManager.default.createFile(atPath: dir.file("second"), contents: nil)
+        let resumed = RigProcess.run(["resume"], in: dir.path)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.stderr.contains("left 1 process(es)") && resumed.stderr.contains("pid \(sleeper)"), "\(resumed.stderr)")
+        #expect(!RigProcess.Child.isRunningProcess(sleeper))
+        #expect(dir.ledger("ledger") == ["again": 1])
+    }
+
     @Test func secretOutputsAndSecretsNeverAppearInTheRunFolder() throws {
         let dir = TestFolder()
         // The token is made at run time, so it is not in the workflow file.

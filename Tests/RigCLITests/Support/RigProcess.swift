@@ -67,7 +67,9 @@ enum RigProcess {
         }
 
         /// Whether it is still running (reaps it if not, keeping the status for `wait`).
-        var isRunning: Bool { kill(pid, 0) == 0 && !Self.isZombie(pid) }
+        var isRunning: Bool { Self.isRunningProcess(pid) }
+
+        static func isRunningProcess(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 && !isZombie(pid) }
 
         static func isZombie(_ pid: pid_t) -> Bool {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
