@@ -8,7 +8,7 @@ struct ResumeCommand: ParsableCommand {
         abstract: "Continue a failed, interrupted or killed run: skip what is done and unchanged, run the rest.",
         discussion: """
             The target is a run id, or a workflow file (its latest run); without one, the latest run of the .rig \
-            folder in the current directory or its nearest parent. The workflow, inventory, inputs, secrets file \
+            folder in the current directory, its nearest parent, or its only subfolder with one. The workflow, inventory, inputs, secrets file \
             and run flags default to the run's own (run.json); options given here replace them.
 
             A task is skipped if it succeeded with an unchanged definition and everything it needs is skipped too; \

@@ -8,7 +8,7 @@ struct RunsCommand: ParsableCommand {
         abstract: "List the recorded runs with status, start, duration and revision.",
         discussion: """
             Lists the runs of the workflow file's state folder, or without one of the .rig folder in the current \
-            directory or its nearest parent.
+            directory, its nearest parent, or its only subfolder with one.
 
             \(ExitStatus.helpText)
             """

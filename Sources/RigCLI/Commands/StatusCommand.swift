@@ -8,7 +8,7 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show a run's step × host table: what succeeded, failed, or never started.",
         discussion: """
             The target is a run id, or a workflow file (its latest run); without one, the latest run of the .rig \
-            folder in the current directory or its nearest parent. Reads the run folder only; never changes it.
+            folder in the current directory, its nearest parent, or its only subfolder with one. Reads the run folder only; never changes it.
 
             \(ExitStatus.helpText)
             """

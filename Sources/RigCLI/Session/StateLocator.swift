@@ -35,19 +35,31 @@ struct StateLocator {
             || (FileManager.default.fileExists(atPath: absolutePath(text)) && !RunID.isValid(text))
     }
 
-    /// `./.rig`, else the nearest parent's.
+    /// `./.rig`, else the nearest parent's, else the one `.rig` in a subfolder (`workflows/.rig`
+    /// when run from a repository's top).
     static func nearestStore() throws(StateError) -> RunStore {
         var dir = absolutePath(".")
         while true {
             let candidate = (dir as NSString).appendingPathComponent(".rig")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+            if PosixDirectory.exists(candidate) {
                 return try RunStore(directory: candidate)
             }
             let parent = (dir as NSString).deletingLastPathComponent
             if parent == dir || parent.isEmpty { break }
             dir = parent
         }
-        throw StateError.noRuns(stateDirectory: absolutePath(".rig") + " (nor in any parent folder; name the workflow file, e.g. `rig resume workflows/site.yaml`)")
+        let here = absolutePath(".")
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: here)) ?? []).sorted()
+            .map { ((here as NSString).appendingPathComponent($0) as NSString).appendingPathComponent(".rig") }
+            .filter { PosixDirectory.exists($0) }
+        if children.count == 1 { return try RunStore(directory: children[0]) }
+        throw StateError.noRuns(stateDirectory: absolutePath(".rig") + " (nor in a parent folder or a single subfolder; name the workflow file, e.g. `rig resume workflows/site.yaml`)")
+    }
+}
+
+private enum PosixDirectory {
+    static func exists(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }
