@@ -65,7 +65,20 @@ import RigKit
             attempts += 1
             if attempts > 4 * killsLeft + 10 { break }
             let child = RigProcess.Child(first ? ["run", "w.yaml", "--jobs", "4"] : ["resume", "--jobs", "4"], in: dir.path)
-            usleep(UInt32.random(in: 30_000...400_000, using: &random))
+            // One kill in five lands early (loading, planning, creating the run); the others at a
+            // random moment after the new run's journal exists, however slow the machine is.
+            let before = dir.read(".rig/latest")
+            if Int.random(in: 0..<5, using: &random) == 0 {
+                usleep(UInt32.random(in: 0...150_000, using: &random))
+            } else {
+                var polls = 0
+                while child.isRunning, polls < 3000,
+                      dir.read(".rig/latest") == before || !FileManager.default.fileExists(atPath: dir.latestRun + "/journal") {
+                    usleep(5_000)
+                    polls += 1
+                }
+                usleep(UInt32.random(in: 0...250_000, using: &random))
+            }
             guard child.isRunning else {
                 let result = child.wait()
                 #expect(result.status == 0, "\(result.output)")
