@@ -46,9 +46,9 @@ enum CheckpointBenchmarks {
             yaml += "    with: {run: \"true\"}\n"
         }
         try! yaml.write(toFile: dir + "/w.yaml", atomically: true, encoding: .utf8)
-        let full = time { precondition(quiet(rig, ["run", dir + "/w.yaml", "--jobs", String(jobs)]) == 0, "rig run failed") }
+        let full = time { precondition(Bench.spawnQuietly(rig, ["run", dir + "/w.yaml", "--jobs", String(jobs)]) == 0, "rig run failed") }
         print(String(format: "  `rig run` of the workflow (whole process, YAML included): %.3f s", full))
-        let noOp = median(11) { precondition(quiet(rig, ["resume", dir + "/w.yaml"]) == 0, "rig resume failed") }
+        let noOp = median(11) { precondition(Bench.spawnQuietly(rig, ["resume", dir + "/w.yaml"]) == 0, "rig resume failed") }
         print(String(format: "  no-op `rig resume` (whole process): %7.1f ms", noOp * 1000))
         if let built, let ninja {
             let null = median(11) { _ = ninja.nullBuild(in: built.directory, jobs: jobs) }
@@ -66,21 +66,5 @@ enum CheckpointBenchmarks {
 
     private static func median(_ runs: Int, _ body: () -> Void) -> Double {
         (0..<runs).map { _ in time(body) }.sorted()[runs / 2]
-    }
-
-    /// Runs a program with its output discarded; returns its exit status.
-    private static func quiet(_ executable: String, _ arguments: [String]) -> Int32 {
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        return (status >> 8) & 0xff
     }
 }
