@@ -48,6 +48,8 @@ import Testing
         #expect(line("z@local").starts(with: ["run", "z@local", "failed:"]), "its own state is the first reason: \(plan.stdout)")
         let explained = RigProcess.run(["plan", "w.yaml", "--resume"], in: dir.path)
         #expect(explained.stdout == plan.stdout)
+        let runID = (dir.latestRun as NSString).lastPathComponent
+        #expect(RigProcess.run(["plan", runID, "--resume"], in: dir.path).stdout == plan.stdout)
 
         let before = dir.ledger("ledger")
         let resumed = RigProcess.run(["resume"], in: dir.path)

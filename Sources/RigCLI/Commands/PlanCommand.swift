@@ -12,7 +12,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var workflow: WorkflowOptions
 
-    @Flag(help: "Explain a resume of the workflow's latest run (or --run): every task as skip or run, and why.")
+    @Flag(help: "Explain a resume of the workflow's latest run (or --run, or a run id given instead of the file): every task as skip or run, and why.")
     var resume = false
 
     @Option(name: .customLong("run"), help: ArgumentHelp("With --resume: the run to resume instead of the latest.", valueName: "id"))
@@ -35,11 +35,12 @@ struct PlanCommand: ParsableCommand {
         print(text, terminator: "")
     }
 
-    /// `rig plan FILE --resume`: the dry run of `rig resume`, with this command's files and inputs.
+    /// `rig plan FILE --resume` / `rig plan RUN --resume`: the dry run of `rig resume`, with this
+    /// command's inventory and inputs on top of the run's.
     private func explainResume() throws {
         _ = try reportingErrors { () throws -> Int32 in
             let resumer = Resumer(
-                locator: try StateLocator(target: workflow.file.contains("/") ? workflow.file : "./" + workflow.file, run: runID),
+                locator: try StateLocator(target: workflow.file, run: runID),
                 overrides: .init(inventory: workflow.inventory, inputAssignments: workflow.inputAssignments, inputFiles: workflow.inputFiles),
                 options: selection.plannerOptions, acceptDamagedJournal: selection.acceptDamagedJournal)
             return try resumer.resume(dryRun: true)
