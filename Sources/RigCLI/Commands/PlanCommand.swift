@@ -41,7 +41,9 @@ struct PlanCommand: ParsableCommand {
         _ = try reportingErrors { () throws -> Int32 in
             let resumer = Resumer(
                 locator: try StateLocator(target: workflow.file, run: runID),
-                overrides: .init(inventory: workflow.inventory, inputAssignments: workflow.inputAssignments, inputFiles: workflow.inputFiles),
+                overrides: try ResumeOverrides.parse(
+                    (workflow.inventory.map { ["--inventory", $0] } ?? []) + workflow.inputAssignments.flatMap { ["--input", $0] }
+                        + workflow.inputFiles.flatMap { ["--inputs", $0] }),
                 options: selection.plannerOptions, acceptDamagedJournal: selection.acceptDamagedJournal)
             return try resumer.resume(dryRun: true)
         }

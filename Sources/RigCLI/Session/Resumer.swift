@@ -5,38 +5,17 @@ import RigKit
 /// command line overrides them), plans which tasks run again and why, then runs them.
 struct Resumer {
     var locator: StateLocator
-    /// What the command line gave; nil fields fall back to the run's `run.json`.
-    var overrides: Overrides
+    /// What the command line gave; the rest comes from the run's `run.json`.
+    var overrides: ResumeOverrides
     var options: ResumePlanner.Options
     var acceptDamagedJournal = false
     var output: OutputFormat = .text
-
-    struct Overrides {
-        var inventory: String?
-        var inputAssignments: [String] = []
-        var inputFiles: [String] = []
-        var secretsFile: String?
-        var sshConfig: String?
-        var acceptNewHostKeys = false
-        var jobs: Int?
-        var keepGoing = false
-
-        /// Whether the run's recorded files and inputs apply unchanged (the no-op check needs that).
-        var keepsSources: Bool { inventory == nil && inputAssignments.isEmpty && inputFiles.isEmpty }
-    }
 
     /// The run's recorded settings with the command line's on top.
     func settings(of manifest: RunManifest) -> RunSettings {
         var settings = RunSettings(manifest: manifest)
         if let workflowPath = locator.workflowPath { settings.workflowPath = workflowPath }
-        if let inventory = overrides.inventory { settings.inventory = absolutePath(inventory) }
-        settings.inputAssignments += overrides.inputAssignments
-        if !overrides.inputFiles.isEmpty { settings.inputFiles = overrides.inputFiles.map(absolutePath) }
-        if let secrets = overrides.secretsFile { settings.secretsFile = absolutePath(secrets) }
-        if let sshConfig = overrides.sshConfig { settings.sshConfig = absolutePath(sshConfig) }
-        if overrides.acceptNewHostKeys { settings.acceptNewHostKeys = true }
-        if let jobs = overrides.jobs { settings.jobs = jobs }
-        if overrides.keepGoing { settings.keepGoing = true }
+        overrides.apply(to: &settings)
         return settings
     }
 
