@@ -73,6 +73,6 @@ let package = Package(
             dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
-        .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigVersioning", "RigTestSupport"]),
+        .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigKit", "RigVersioning", "RigTestSupport"]),
     ]
 )

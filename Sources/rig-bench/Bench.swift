@@ -4,19 +4,37 @@ import RigModel
 
 enum Bench {
     /// Wall seconds for rig to run the DAG, every step running `command` locally.
-    static func rig(_ dag: DAG, command: String, jobs: Int) -> Double {
+    /// With `checkpoint`, the run is recorded as `rig run` records it: definitions and
+    /// fingerprints, run folder, `workflow.resolved`, and every transition journaled.
+    static func rig(_ dag: DAG, command: String, jobs: Int, checkpoint: Bool = false) -> Double {
         let steps = dag.parents.enumerated().map { i, parents in
             Step(id: "s\(i)", type: "shell", needs: parents.map { "s\($0)" }, on: ["local"],
                  with: .map(["run": .template(Template(literal: command))], nil))
         }
         let workflow = Workflow(name: "bench", steps: steps)
-        let logs = temporaryDirectory("rig-logs")
+        var logs = temporaryDirectory("rig-logs")
         let start = ContinuousClock.now
         let graph = try! TaskGraph(workflow: workflow, hostsForStep: { _ in [.local] })
+        var observers: [any ExecutionObserver] = []
+        var run: CheckpointedRun?
+        if checkpoint {
+            let file = logs + "/bench.yaml"
+            FileManager.default.createFile(atPath: file, contents: Data("name: bench\n".utf8))
+            let store = try! RunStore(workflowPath: file)
+            let definitions = try! RunDefinitions(workflow: workflow, inputs: [:], registry: .builtIns, graph: graph)
+            let key = try! CacheKey.compute(files: [file], settings: ["rig": "bench"])
+            run = try! CheckpointedRun(
+                store: store, manifest: RunManifest(workflowPath: file, sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest),
+                resolved: definitions.resolved(workflow: workflow, path: file, cacheKey: key, inputs: [:]),
+                definitions: definitions, toRun: graph.tasks)
+            observers = [run!.observer]
+            logs = run!.folder.logsDirectory
+        }
         let executor = Executor(
             graph: graph, workflow: workflow, registry: .builtIns, transports: LocalTransportProvider(),
-            preparer: LiteralTaskPreparer(), options: ExecutionOptions(jobs: jobs, logDirectory: logs))
+            preparer: LiteralTaskPreparer(), options: ExecutionOptions(jobs: jobs, logDirectory: logs), observers: observers)
         let summary = executor.run()
+        try! run?.finish(summary)
         let seconds = (ContinuousClock.now - start).seconds
         guard summary.status == .succeeded else {
             print("rig-bench: the rig run failed: \(summary.failedTasks.prefix(3))")
@@ -56,6 +74,22 @@ enum Bench {
     }
 
     static func removeFiles() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Runs a program directly (posix_spawn, no shell) with its output discarded; returns its exit status.
+    static func spawnQuietly(_ executable: String, _ arguments: [String]) -> Int32 {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (status >> 8) & 0xff
+    }
 }
 
 /// The same DAG as a build.ninja, each edge running `command`, in a fresh directory each time.
@@ -73,7 +107,10 @@ struct Ninja {
         return Ninja(path: path, version: version ?? "?")
     }
 
-    func run(_ dag: DAG, command: String, jobs: Int) -> Double {
+    func run(_ dag: DAG, command: String, jobs: Int) -> Double { build(dag, command: command, jobs: jobs).seconds }
+
+    /// Builds the DAG in a fresh folder; returns the time and the folder (for a null build after).
+    func build(_ dag: DAG, command: String, jobs: Int) -> (seconds: Double, directory: String) {
         let dir = Bench.temporaryDirectory("ninja")
         var text = "rule step\n  command = \(command)\n"
         for (i, parents) in dag.parents.enumerated() {
@@ -84,7 +121,15 @@ struct Ninja {
         let status = Self.run(path, ["-C", dir, "-j", String(jobs), "--quiet"], in: dir)
         let seconds = (ContinuousClock.now - start).seconds
         if status != 0 { print("rig-bench: ninja failed (\(status)); see \(dir)/out.log") }
-        return seconds
+        return (seconds, dir)
+    }
+
+    /// Seconds for ninja to find nothing to do in an already built folder (spawned directly, as
+    /// the no-op `rig resume` it is compared with).
+    func nullBuild(in dir: String, jobs: Int) -> Double {
+        let start = ContinuousClock.now
+        _ = Bench.spawnQuietly(path, ["-C", dir, "-j", String(jobs), "--quiet"])
+        return (ContinuousClock.now - start).seconds
     }
 
     /// Runs through rig's own local transport (Foundation.Process polls its run loop).

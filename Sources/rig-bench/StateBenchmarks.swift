@@ -157,8 +157,8 @@ enum StateBenchmarks {
         print(String(format: "  in process, journal verified:   %7.1f ms", tFull * 1000))
         print(String(format: "  in process, run.json + cache:   %7.1f ms", tFast * 1000))
         let me = CommandLine.arguments[0]
-        let tProcessFull = median(11) { runQuietly(me, ["state", "noop-probe", store.directory, "verify"]) }
-        let tProcess = median(11) { runQuietly(me, ["state", "noop-probe", store.directory, "fast"]) }
+        let tProcessFull = median(11) { _ = Bench.spawnQuietly(me, ["state", "noop-probe", store.directory, "verify"]) }
+        let tProcess = median(11) { _ = Bench.spawnQuietly(me, ["state", "noop-probe", store.directory, "fast"]) }
         print(String(format: "  whole process, journal verified:%7.1f ms", tProcessFull * 1000))
         print(String(format: "  whole process, run.json + cache:%7.1f ms", tProcess * 1000))
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ninja") else {
@@ -170,22 +170,9 @@ enum StateBenchmarks {
         var build = "rule touch\n  command = touch $out\n"
         for i in 0..<10_000 { build += "build o\(i): touch\(i >= 100 ? " | o\(i - 100)" : "")\n" }
         _ = FileManager.default.createFile(atPath: ninjaDir + "/build.ninja", contents: Data(build.utf8))
-        runQuietly("/usr/bin/ninja", ["-C", ninjaDir, "-j8"])
-        let tNinja = median(11) { runQuietly("/usr/bin/ninja", ["-C", ninjaDir]) }
+        _ = Bench.spawnQuietly("/usr/bin/ninja", ["-C", ninjaDir, "-j8"])
+        let tNinja = median(11) { _ = Bench.spawnQuietly("/usr/bin/ninja", ["-C", ninjaDir]) }
         print(String(format: "  ninja null build, 10,000 edges: %7.1f ms  → rig no-op / ninja = %.2f× (journal verified: %.2f×)",
                      tNinja * 1000, tProcess / tNinja, tProcessFull / tNinja))
-    }
-
-    private static func runQuietly(_ executable: String, _ arguments: [String]) {
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { fatalError("cannot start \(executable)") }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
     }
 }

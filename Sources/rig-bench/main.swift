@@ -6,12 +6,16 @@ import RigModel
 // schedules, side by side with ninja on the same DAGs. Not a test: it prints figures.
 //
 //   swift run -c release rig-bench [--sizes 100,1000,10000] [--jobs 8] [--quick]
-//   swift run -c release rig-bench state
+//   swift run -c release rig-bench state        (journal, planner and no-op check costs)
+//   swift run -c release rig-bench checkpoint   (10,000 steps with/without checkpoint vs ninja; no-op resume vs null build)
 //   swift run -c release rig-bench versioning [--revisions 1000]
 
 if CommandLine.arguments.dropFirst().first == "versioning" {
     VersioningBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "checkpoint" {
+    CheckpointBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
 }
 if CommandLine.arguments.dropFirst().first == "state" {
     StateBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))

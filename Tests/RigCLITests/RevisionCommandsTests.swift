@@ -11,7 +11,7 @@ import Testing
         /// Where the workflow's steps write, outside the user's repository.
         let scratch: TemporaryDirectory
         let folder: URL
-        let rig: RigProcess
+        let rig: RigInDirectory
         var storePath: String { folder.appendingPathComponent(".rig/revisions.git").path }
         var output: String { scratch.path("out").path }
 
@@ -21,7 +21,7 @@ import Testing
             try git("init", "-q", "-b", "trunk", in: root.url)
             try root.write("README.md", "my lab\n")
             folder = root.path("deploy")
-            rig = RigProcess(directory: root.url)
+            rig = RigInDirectory(directory: root.url)
             let initialized = try rig("init", "deploy")
             #expect(initialized.status == 0, "\(initialized.output)")
             try git("add", "-A", in: root.url)
@@ -32,7 +32,7 @@ import Testing
 
         /// `rig run deploy/workflow.yaml` writing into `out/`; expects success.
         @discardableResult
-        func run(_ extra: String...) throws -> RigProcess.Result {
+        func run(_ extra: String...) throws -> RigInDirectory.Result {
             let result = try rig.run(["run", "deploy/workflow.yaml", "--input", "workdir=\(output)"] + extra)
             #expect(result.status == 0, "\(result.output)")
             return result
@@ -136,7 +136,7 @@ import Testing
         #expect(again.status == 0)
         let moved = try user.rig("tag", "v1", "--folder", "deploy")
         #expect(moved.status == 2 && moved.stderr.contains("tag 'v1' already names revision"))
-        let outside = try RigProcess(directory: user.root.url.deletingLastPathComponent())("history")
+        let outside = try RigInDirectory(directory: user.root.url.deletingLastPathComponent())("history")
         #expect(outside.status == 2 && outside.stderr.contains("no revision store"))
     }
 
@@ -211,7 +211,7 @@ import Testing
     @Test func planSaysWhetherTheFilesDifferAndCommitsNothing() throws {
         let root = try TemporaryDirectory("rig-cli-plan")
         try root.write("workflow.yaml", "name: p\nsteps:\n  - {id: a, type: shell, with: {run: 'true'}}\n")
-        let rig = RigProcess(directory: root.url)
+        let rig = RigInDirectory(directory: root.url)
         #expect(try rig("plan", "workflow.yaml").stdout.contains("no revision store yet"))
         #expect(!FileManager.default.fileExists(atPath: root.path(".rig").path))
         #expect(try rig("run", "workflow.yaml").status == 0)
@@ -226,7 +226,7 @@ import Testing
         for name in ["a", "b"] {
             try root.write("\(name).yaml", "name: \(name)\nsteps:\n  - {id: s, type: shell, with: {run: 'sleep 0.3'}}\n")
         }
-        let rig = RigProcess(directory: root.url)
+        let rig = RigInDirectory(directory: root.url)
         let running = ["a", "b"].map { rig.start(["run", "\($0).yaml"]) }
         for child in running { try child.process.run() }
         let results = running.map { $0.finish() }

@@ -12,11 +12,41 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var workflow: WorkflowOptions
 
+    @Flag(help: "Explain a resume of the workflow's latest run (or --run, or a run id given instead of the file): every task as skip or run, and why.")
+    var resume = false
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("With --resume: the run to resume instead of the latest.", valueName: "id"))
+    var runID: String?
+
+    @OptionGroup var selection: ResumeSelection
+
+    func validate() throws {
+        let selects = !selection.from.isEmpty || !selection.only.isEmpty || !selection.force.isEmpty || selection.acceptDamagedJournal
+        if !resume, runID != nil || selects {
+            throw ValidationError("--run, --from, --only, --force and --accept-damaged-journal need --resume")
+        }
+    }
+
     func run() throws {
+        if resume { return try explainResume() }
         let session = try reportingErrors { try WorkflowSession.load(workflow) }
         for warning in session.warnings { Terminal.writeError(warning.description) }
         let text = try reportingErrors { try PlanPrinter(session: session).text() }
         print(text, terminator: "")
         print(RevisionRecorder(session: session).planNote())
+    }
+
+    /// `rig plan FILE --resume` / `rig plan RUN --resume`: the dry run of `rig resume`, with this
+    /// command's inventory and inputs on top of the run's.
+    private func explainResume() throws {
+        _ = try reportingErrors { () throws -> Int32 in
+            let resumer = Resumer(
+                locator: try StateLocator(target: workflow.file, run: runID),
+                overrides: try ResumeOverrides.parse(
+                    (workflow.inventory.map { ["--inventory", $0] } ?? []) + workflow.inputAssignments.flatMap { ["--input", $0] }
+                        + workflow.inputFiles.flatMap { ["--inputs", $0] }),
+                options: selection.plannerOptions, acceptDamagedJournal: selection.acceptDamagedJournal)
+            return try resumer.resume(dryRun: true)
+        }
     }
 }

@@ -8,7 +8,12 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a workflow: every step on each of its hosts, concurrently as dependencies allow.",
-        discussion: ExitStatus.helpText
+        discussion: """
+            Every run is recorded in .rig/runs/<id>/ beside the workflow (run.json, workflow.resolved, the journal \
+            and per-task logs), so `rig resume` can continue it. One run at a time per state folder.
+
+            \(ExitStatus.helpText)
+            """
     )
 
     @OptionGroup var workflow: WorkflowOptions
@@ -31,11 +36,27 @@ struct RunCommand: ParsableCommand {
         if pinned != nil { session.path = absolutePath(self.workflow.file) }
         for warning in session.warnings { Terminal.writeError(warning.description) }
         let secrets = try reportingErrors { try session.secrets(secretOptions) }
+        let store = try reportingErrors { try RunStore(workflowPath: session.path) }
+        let lock = try reportingErrors { try store.lock(command: "rig run \(self.workflow.file)") }
+        defer { lock.release() }
+        reportTakeover(lock)
+        // A resume reads the folder's files, not the temporary copy of a pinned revision.
+        let settings = RunSettings(workflow: self.workflow, secrets: secretOptions, connection: connection, flags: flags)
+        let definitions = try reportingErrors { try session.runDefinitions() }
         let revisions = RevisionRecorder(session: session, secrets: secrets, secretsFile: secretOptions.secrets, pinned: pinned)
         let revision = try revisions.commitRevision()
         let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: connection)
-        let outcome = try driver.execute(runID: nil, logDirectory: session.stateDirectory + "/logs")
-        revisions.recordRun(id: outcome.runID ?? "", revision: revision, summary: outcome.summary)
+        let outcome = try reportingErrors {
+            try driver.execute(.init(store: store, settings: settings, definitions: definitions, revision: revision))
+        }
+        revisions.recordRun(id: outcome.runID, revision: revision, summary: outcome.summary)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+/// Says when the lock was taken over from a rig that died holding it.
+func reportTakeover(_ lock: StateLock) {
+    if let previous = lock.previousHolder, previous.pid != getpid() {
+        Terminal.writeError("note: took over the state lock from \(previous), which is no longer running")
     }
 }

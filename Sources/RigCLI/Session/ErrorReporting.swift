@@ -1,4 +1,5 @@
 import ArgumentParser
+import RigKit
 import RigModel
 import RigVersioning
 
@@ -9,11 +10,20 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let failure as ValidationFailure {
         Terminal.writeError(failure.description)
         throw ExitStatus.invalidInput
-    } catch let error as CLIError {
+    } catch {
+        guard let status = exitStatus(for: error) else { throw error }
         Terminal.writeError("error: \(error)")
-        throw ExitStatus.invalidInput
-    } catch let error as RevisionStoreError {
-        Terminal.writeError("error: \(error)")
-        throw error.exitStatus
+        throw status
+    }
+}
+
+/// The documented exit code of an error rig reports itself; nil for others.
+private func exitStatus(for error: any Error) -> ExitCode? {
+    switch error {
+    case is CLIError, is ResumePlanner.Failure: return ExitStatus.invalidInput
+    case StateError.locked: return ExitStatus.busy
+    case is StateError, is JournalError, is RunDefinitions.Failure: return ExitStatus.internalError
+    case let error as RevisionStoreError: return error.exitStatus
+    default: return nil
     }
 }

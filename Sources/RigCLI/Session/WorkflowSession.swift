@@ -64,3 +64,13 @@ func absolutePath(_ path: String) -> String {
     if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
     return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
 }
+
+extension WorkflowSession {
+    /// The engine's task graph of the whole workflow.
+    func taskGraph() throws -> TaskGraph { try TaskGraph(workflow: workflow, hostsForStep: hosts(for:)) }
+
+    /// Every task's definition and fingerprint, for the journal and resume.
+    func runDefinitions() throws -> RunDefinitions {
+        try RunDefinitions(workflow: workflow, inputs: inputs, registry: registry, graph: try taskGraph())
+    }
+}

@@ -8,6 +8,8 @@ public struct RunManifest: Codable, Sendable, Hashable {
         case succeeded
         case failed
         case interrupted
+        /// Every task it ran succeeded, but `--only` left others for a later resume.
+        case incomplete
         /// Recorded as running, but its runner is gone (killed, crashed, power loss).
         case abandoned
 
@@ -89,13 +91,29 @@ public struct RunManifest: Codable, Sendable, Hashable {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        // Milliseconds: runs started within one second must still sort, and durations be exact.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(withFractions: true).string(from: date))
+        }
         return encoder
     }
 
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = timestamp(withFractions: true).date(from: text) ?? timestamp(withFractions: false).date(from: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time: \(text)"))
+            }
+            return date
+        }
         return decoder
+    }
+
+    private static func timestamp(withFractions: Bool) -> ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = withFractions ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        return formatter
     }
 }

@@ -1,7 +1,21 @@
 import Foundation
 
-/// The built `rig` executable run as a child process, the way a user runs it.
-struct RigProcess {
+/// The built `rig` executable, run as a child process the way a user runs it.
+enum RigProcess {
+    /// `rig` in the build products folder, beside the test bundle.
+    static let executable: String = {
+        var dir = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("rig").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/rig").path
+    }()
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -9,65 +23,114 @@ struct RigProcess {
         var output: String { stdout + stderr }
     }
 
-    /// `rig` in the build products folder this test bundle was built into.
-    static let executable: URL = {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for candidate in [products, products.deletingLastPathComponent()] {
-            let rig = candidate.appendingPathComponent("rig")
-            if FileManager.default.isExecutableFile(atPath: rig.path) { return rig }
+    /// A started rig whose output goes to files.
+    final class Child {
+        let pid: pid_t
+        let out: String
+        let err: String
+
+        init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) {
+            out = directory + "/.rig-test-out-\(UUID().uuidString.prefix(8))"
+            err = out + ".err"
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
+            env.merge(environment) { $1 }
+            // env -C changes folder, then execs rig in the same process (so `pid` is rig's).
+            let argv = (["/usr/bin/env", "-C", directory, RigProcess.executable] + arguments).map { strdup($0) } + [nil]
+            let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer {
+                argv.forEach { free($0) }
+                envp.forEach { free($0) }
+            }
+            var pid: pid_t = 0
+            let code = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+            precondition(code == 0, "cannot start \(RigProcess.executable): \(code)")
+            self.pid = pid
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/rig")
-    }()
 
-    var directory: URL
-    var environment: [String: String] = ["RIG_AUTHOR_NAME": "Ada Lovelace", "RIG_AUTHOR_EMAIL": "ada@example.com"]
+        /// Waits for the exit; collects and removes the output files.
+        func wait() -> Result {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            defer {
+                unlink(out)
+                unlink(err)
+            }
+            return Result(status: code, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        }
 
-    /// Runs `rig ARGS...` in `directory` with a clean environment (PATH, HOME, and `environment`).
-    @discardableResult
-    func callAsFunction(_ arguments: String...) throws -> Result { try run(arguments) }
+        /// Whether it is still running (reaps it if not, keeping the status for `wait`).
+        var isRunning: Bool { Self.isRunningProcess(pid) }
 
-    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Result {
-        let process = start(arguments, extraEnvironment: extraEnvironment)
-        try process.process.run()
-        return process.finish()
-    }
+        static func isRunningProcess(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 && !isZombie(pid) }
 
-    struct Running {
-        var process: Process
-        var out: Pipe
-        /// Standard error goes to a file, so neither stream can fill up while the other is read.
-        var errFile: URL
-
-        func finish() -> Result {
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let stderr = (try? Data(contentsOf: errFile)) ?? Data()
-            try? FileManager.default.removeItem(at: errFile)
-            return Result(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
+        static func isZombie(_ pid: pid_t) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return true }
+            return stat[stat.index(close, offsetBy: 2)] == "Z"
         }
     }
 
-    /// A configured, not yet started child (for runs started together).
-    func start(_ arguments: [String], extraEnvironment: [String: String] = [:]) -> Running {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                   "HOME": directory.path, "GIT_CONFIG_NOSYSTEM": "1"]
-        env.merge(environment) { _, new in new }
-        env.merge(extraEnvironment) { _, new in new }
-        process.environment = env
-        let out = Pipe()
-        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("rig-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: errFile.path)
-        process.standardInput = FileHandle.nullDevice
-        return Running(process: process, out: out, errFile: errFile)
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) -> Result {
+        Child(arguments, in: directory, environment: environment).wait()
     }
+}
+
+/// A temporary folder for one test, removed when the test ends.
+final class TestFolder {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "rig-cli-test-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func write(_ name: String, _ text: String) {
+        try! FileManager.default.createDirectory(atPath: (file(name) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: file(name), atomically: true, encoding: .utf8)
+    }
+
+    func read(_ name: String) -> String { (try? String(contentsOfFile: file(name), encoding: .utf8)) ?? "" }
+
+    func bytes(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: file(name)) ?? Data()) }
+
+    /// Every file below `name`, recursively.
+    func files(under name: String) -> [String] {
+        let base = file(name)
+        return (FileManager.default.enumerator(atPath: base)?.allObjects as? [String] ?? []).map { base + "/" + $0 }
+            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+    }
+
+    /// The latest run's folder.
+    var latestRun: String { file(".rig/runs/" + read(".rig/latest").trimmingCharacters(in: .whitespacesAndNewlines)) }
+
+    /// How many times each line occurs in a ledger file.
+    func ledger(_ name: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for line in read(name).split(separator: "\n") { counts[String(line), default: 0] += 1 }
+        return counts
+    }
+}
+
+/// A workflow of local shell steps: `steps` of (id, needs, command).
+func shellWorkflow(_ name: String, _ steps: [(id: String, needs: [String], run: String)], extra: [String: String] = [:]) -> String {
+    var text = "name: \(name)\nsteps:\n"
+    for step in steps {
+        text += "  - id: \(step.id)\n    type: shell\n    on: local\n"
+        if !step.needs.isEmpty { text += "    needs: [\(step.needs.joined(separator: ", "))]\n" }
+        if let more = extra[step.id] { text += more }
+        text += "    with:\n      run: '\(step.run.replacingOccurrences(of: "'", with: "''"))'\n"
+    }
+    return text
 }
