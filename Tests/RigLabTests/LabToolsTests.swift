@@ -106,6 +106,10 @@ struct LabToolsTests {
         #expect(status == 0, "\(failures.joined(separator: "\n"))")
         #expect(results.count == 14, "prerequisites on three hosts, join on two, nine steps on the master")
 
+        let initOutput = try #require(results.first { $0.step == "master-init" }?.output)
+        #expect(initOutput.contains("kubeadm join 192.168.1.10:6443 --token <redacted> \\"))
+        #expect(!initOutput.contains("withheld"))
+
         let cluster = try lab.cluster()
         let nodes = try #require(cluster["nodes"] as? [String: [String: Any]])
         #expect(Set(nodes.keys) == ["master1", "worker1", "worker2"])
