@@ -35,10 +35,10 @@ final class ToolLab {
     }
 
     /// Runs the workflow's real step scripts (Support/run-workflow); one result per step and host.
-    func workflow(_ steps: [String] = []) throws -> (status: Int32, results: [StepResult]) {
+    func workflow(_ steps: [String] = [], profile: String = "current") throws -> (status: Int32, results: [StepResult]) {
         var arguments = [Self.support.appendingPathComponent("run-workflow").path, root.path]
         if !steps.isEmpty { arguments.append(steps.joined(separator: ",")) }
-        let (status, output) = try Self.process(arguments, input: "", environment: ["DUCKDNS_TOKEN": "lab-duckdns-token"], mergeErrors: false)
+        let (status, output) = try Self.process(arguments, input: "", environment: ["DUCKDNS_TOKEN": "lab-duckdns-token", "PROFILE": profile], mergeErrors: false)
         let results = output.split(separator: "\n").compactMap { line in
             try? JSONDecoder().decode(StepResult.self, from: Data(line.utf8))
         }
@@ -108,7 +108,7 @@ struct LabToolsTests {
 
         let initOutput = try #require(results.first { $0.step == "master-init" }?.output)
         #expect(initOutput.contains("kubeadm join 192.168.1.10:6443 --token <redacted> \\"))
-        #expect(!initOutput.contains("withheld"))
+        #expect(!initOutput.contains("<redacted> withheld>"))
 
         let cluster = try lab.cluster()
         let nodes = try #require(cluster["nodes"] as? [String: [String: Any]])
@@ -144,6 +144,17 @@ struct LabToolsTests {
         let second = try lab.workflow(["join"])
         #expect(second.status == 0)
         #expect(second.results.map(\.result) == ["changed", "ok"])
+    }
+
+    @Test func theTutorialProfileStopsWhereTheOldKubernetesRepositoryIsGone() throws {
+        let lab = try ToolLab()
+        let (status, results) = try lab.workflow(["prerequisites"], profile: "tutorial")
+        #expect(status == 1)
+        let master = try #require(results.first { $0.host == "master1" })
+        #expect(master.result == "failed")
+        #expect(master.output.contains("E: The repository 'https://apt.kubernetes.io kubernetes-xenial Release' does not have a Release file."))
+        #expect(master.output.contains("Use profile: current"))
+        #expect(master.output.contains("Setting up docker-ce (5:19.03.12~3-0~ubuntu-focal)"))
     }
 
     @Test func joinAcceptsOnlyATokenAndCAHashTheMasterIssued() throws {
