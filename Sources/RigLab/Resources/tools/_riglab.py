@@ -101,13 +101,28 @@ def read_json(path, default):
 def locked_json(path, default):
     """Yields the JSON document at `path` under an exclusive lock; writes it back if changed."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".lock", "a") as lock:
+    lock = shared_file(path + ".lock", os.O_RDONLY)
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         document = read_json(path, default)
         before = json.dumps(document, sort_keys=True)
         yield document
         if json.dumps(document, sort_keys=True) != before:
             write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    finally:
+        os.close(lock)
+
+
+def shared_file(path, flags):
+    """An fd of `path`, created readable and writable by every user of the host (steps run as
+    root and as the inventory user alike; flock works on a read-only fd)."""
+    fd = os.open(path, flags | os.O_CREAT, 0o666)
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o666)
+    except OSError:
+        pass
+    return fd
 
 
 def empty_cluster():
@@ -174,9 +189,12 @@ def check_faults(tool, argv):
 
 def log_call(tool, argv):
     line = json.dumps({"time": round(time.time(), 3), "host": host_name(), "tool": tool, "argv": argv})
-    with open(shared("calls.log"), "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        f.write(line + "\n")
+    fd = shared_file(shared("calls.log"), os.O_WRONLY | os.O_APPEND)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, (line + "\n").encode())
+    finally:
+        os.close(fd)
 
 
 # ---- packages ----------------------------------------------------------------------------------
@@ -395,6 +413,9 @@ def run(tool, handler):
         sys.exit(e.code)
     except BrokenPipeError:
         sys.exit(0)
+    except PermissionError as e:
+        sys.stderr.write(f"{tool}: {e.strerror}: {e.filename} (rig lab: this needs root)\n")
+        sys.exit(1)
     sys.exit(code or 0)
 
 
