@@ -122,6 +122,12 @@ struct LabToolsTests {
         let exports = (cluster["exports"] as? [String: [String: Any]])?["192.168.1.10"]?["exports"] as? [[String: Any]]
         #expect(exports?.compactMap { $0["path"] as? String }.sorted() == ["/media/kubernetes_share", "/media/kubernetes_share/scratch"])
         #expect((cluster["duckdns"] as? [String: String])?["mysite.duckdns.org"] == "192.168.1.240")
+        // No secret was on any tool's command line (calls.log records every argv).
+        let calls = try String(contentsOf: lab.shared.appendingPathComponent("calls.log"), encoding: .utf8)
+        let tokens = (cluster["tokens"] as? [[String: Any]] ?? []).compactMap { $0["token"] as? String }
+        #expect(tokens.count >= 3, "init's token and one per worker")
+        for secret in tokens + ["lab-duckdns-token"] { #expect(!calls.contains(secret)) }
+        #expect(calls.contains(#""tool": "kubeadm", "argv": ["join", "--config""#))
 
         let again = try lab.workflow()
         #expect(again.status == 0)
