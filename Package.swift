@@ -50,7 +50,8 @@ let package = Package(
         // Tator's multi-node tutorial, one step type per stage.
         .target(name: "TatorSteps", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")]),
         // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
-        .target(name: "RigLab", dependencies: ["RigKit"]),
+        .target(name: "RigLab", dependencies: ["RigKit"],
+                resources: [.copy("Resources/tools"), .copy("Resources/tator-standin")]),
         // The command line, as a library so a Swift package can start it with its own step types.
         .target(
             name: "RigCLI",
@@ -72,7 +73,7 @@ let package = Package(
             name: "TatorStepsTests",
             dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Goldens"]),
-        .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
+        .testTarget(name: "RigLabTests", dependencies: ["RigLab"], exclude: ["Support"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigKit", "RigVersioning", "RigTestSupport"]),
     ]
 )

@@ -62,3 +62,13 @@ import RigModel
         #expect(found.first?.message.contains("/nonexistent/tator-src") == true)
     }
 }
+
+@Suite struct CheckoutGitCheckTests {
+    @Test func theCheckFailsWhileNothingIsCheckedOut() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("rig-no-tator-\(UUID().uuidString)").path
+        let step = CheckoutStep()
+        let plan = try step.plan(Fixtures.invocation("checkout", step, host: "master1", with: ["tatorDir": .string(missing)], mode: .execute))
+        let (status, _) = try Bash.run(["bash", "-c", try #require(plan.check).script])
+        #expect(status == 1)
+    }
+}

@@ -58,7 +58,9 @@ public struct CheckoutStep: StepType {
         let dir = p.string("tatorDir")
         let ref = try p.required("ref")
         let repository = try p.required("repository")
+        // Without the `.git` test an absent checkout passes: both rev-parses print nothing.
         let atRef = [
+            "[ -d \(q(dir + "/.git")) ]",
             "[ \"$(git -C \(q(dir)) rev-parse HEAD)\" = \"$(git -C \(q(dir)) rev-parse --verify -q \(q(ref + "^{commit}")))\" ]",
             "! git -C \(q(dir)) submodule status --recursive | grep -q '^[-+U]'",
         ]

@@ -45,7 +45,7 @@ public struct MasterInitStep: StepType {
                    if [ ! -f /etc/kubernetes/admin.conf ]; then
                      # --skip-token-print and the filter keep the bootstrap token out of the log; workers get fresh tokens.
                      kubeadm init --apiserver-advertise-address=\(q(address)) --pod-network-cidr=\(q(podCIDR)) --node-name=\(q(node))\(profile.criSocket.map { " --cri-socket=\($0)" } ?? "") --skip-token-print 2>&1 \\
-                       | sed -E 's/(--token|--certificate-key|--discovery-token-ca-cert-hash)([ =])[^ ]+/\\1\\2<redacted>/g'
+                       | sed -E 's/(--token|--certificate-key|--discovery-token-ca-cert-hash)([ =])(<value withheld>|[^ ]+)/\\1\\2<redacted>/g'
                    fi
                    rig_wait 300 'the API server on \(address):\(TatorLayout.apiPort) to answer' kubectl get nodes
                    """),
