@@ -48,7 +48,10 @@ let package = Package(
         // Tator's multi-node tutorial, one step type per stage.
         .target(name: "TatorSteps", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")]),
         // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
-        .target(name: "RigLab", dependencies: ["RigKit"]),
+        .target(
+            name: "RigLab", dependencies: ["RigKit"],
+            resources: [.copy("Resources/tools"), .copy("Resources/tator-standin")]
+        ),
         // The command line, as a library so a Swift package can start it with its own step types.
         .target(
             name: "RigCLI",

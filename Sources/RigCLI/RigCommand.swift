@@ -14,6 +14,7 @@ struct RigCommand: ParsableCommand {
             RunCommand.self,
             StepsCommand.self,
             CLIReferenceCommand.self,
+            LabCommand.self,
         ]
     )
 }
