@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning"]),
         .testTarget(name: "TatorStepsTests", dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams")], exclude: ["Goldens"]),
-        .testTarget(name: "RigLabTests", dependencies: ["RigLab"]),
+        .testTarget(name: "RigLabTests", dependencies: ["RigLab", "RigKit"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI"]),
     ]
 )
