@@ -76,7 +76,10 @@ public struct LabFaults: Sendable {
         try write(plan)
     }
 
+    /// Removes every fault, and the tools' count of matched calls (`fault-counts.json`), so a
+    /// fault added later counts its calls from 1 again.
     public func clear() throws(LabError) {
         try write(FaultPlan())
+        try? FileManager.default.removeItem(atPath: "\(paths.shared)/fault-counts.json")
     }
 }

@@ -64,7 +64,7 @@ public struct LabSummary: Sendable {
 
     /// Runs a command as root in a login-like environment on the host (its own PATH first).
     static func runOnHost(_ holder: TrackedProcess, _ command: [String]) -> Outcome {
-        let environment = ["env", "-i", "PATH=" + SystemCommand.standardPath, "HOME=/root", "USER=root", "LANG=C.UTF-8"]
+        let environment = ["env", "-i", "PATH=" + SystemCommand.standardPath, "HOME=/root", "USER=root", "KUBECONFIG=/etc/kubernetes/admin.conf", "LANG=C.UTF-8"]
         guard let run = try? SystemCommand.run(HostNamespaces.enter(holder, environment + command)) else {
             return .failure("cannot enter the master's namespaces")
         }
@@ -86,11 +86,30 @@ public struct LabSummary: Sendable {
         }
     }
 
+    /// `helm list -o json`, or helm's table when the tool printed one.
     static func parseReleases(_ text: String) -> [Release]? {
-        guard let items = json(text) as? [[String: Any]] else { return nil }
+        guard let items = json(text) as? [[String: Any]] else { return parseReleaseTable(text) }
         return items.map { item in
             Release(name: item["name"] as? String ?? "?", namespace: item["namespace"] as? String ?? "",
                     status: item["status"] as? String ?? "", chart: item["chart"] as? String ?? "")
+        }
+    }
+
+    /// The columns of `helm list`'s table, cut at the header's column starts.
+    static func parseReleaseTable(_ text: String) -> [Release]? {
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let header = lines.first, header.hasPrefix("NAME") else { return nil }
+        let columns = ["NAMESPACE", "STATUS", "CHART", "APP VERSION"].compactMap { name in header.range(of: name).map { header.distance(from: header.startIndex, to: $0.lowerBound) } }
+        guard columns.count == 4 else { return nil }
+        func cell(_ line: String, _ from: Int, _ to: Int?) -> String {
+            let chars = Array(line)
+            guard from < chars.count else { return "" }
+            return String(chars[from..<min(to ?? chars.count, chars.count)]).trimmingCharacters(in: .whitespaces)
+        }
+        let namespaceEnd = header.range(of: "REVISION").map { header.distance(from: header.startIndex, to: $0.lowerBound) }
+        return lines.dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { line in
+            Release(name: cell(line, 0, columns[0]), namespace: cell(line, columns[0], namespaceEnd),
+                    status: cell(line, columns[1], columns[2]), chart: cell(line, columns[2], columns[3]))
         }
     }
 
