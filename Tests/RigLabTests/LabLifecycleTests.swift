@@ -107,6 +107,6 @@ struct LabLifecycleTests {
         #expect(try LabTestSupport.ssh(files, state.hosts[0].address, "! timeout 3 bash -c ': </dev/tcp/\(worker.address)/22' 2>/dev/null").succeeded)
         try lab.setReachable(worker.name, true)
         #expect(try LabTestSupport.ssh(files, worker.address, "true").succeeded)
-        #expect(lab.health(try lab.requireState()).allSatisfy(\.isHealthy))
+        #expect(try lab.health(lab.requireState()).allSatisfy { $0.isHealthy })
     }
 }
