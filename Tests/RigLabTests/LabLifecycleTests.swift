@@ -6,16 +6,10 @@ import Testing
 @Suite("rig lab up and down", .serialized, .enabled(if: LabTestSupport.canRunLabs, LabTestSupport.reason))
 struct LabLifecycleTests {
     @Test func hostsAreReachableWithOwnAddressesAndPrivateEtcAndDownLeavesNothing() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        let files = LabTestSupport.temporaryFolder()
-        defer {
-            _ = try? lab.down()
-            try? FileManager.default.removeItem(atPath: files)
-        }
+        let fixture = try LabFixture()
+        let (lab, files) = (fixture.lab, fixture.files)
         let linksBefore = LabTestSupport.links()
-        let (state, made) = try lab.up(hosts: 2)
-        #expect(made)
-        try LabFiles(lab: lab, state: state).write(to: files)
+        let state = try fixture.up(hosts: 2)
         #expect(LabTestSupport.links() == linksBefore, "the machine's own namespace got no interface")
 
         let probe = "/etc/rig-lab-probe-\(lab.name)"
@@ -45,12 +39,8 @@ struct LabLifecycleTests {
     }
 
     @Test func upAfterACrashRemovesTheLeftoversAndMakesTheLabAgain() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        let files = LabTestSupport.temporaryFolder()
-        defer {
-            _ = try? lab.down()
-            try? FileManager.default.removeItem(atPath: files)
-        }
+        let fixture = try LabFixture()
+        let (lab, files) = (fixture.lab, fixture.files)
         let (first, _) = try lab.up(hosts: 2)
         // A crash: the holders die (their namespaces' mounts with them), sshd is left running, the state file stays.
         LabProcesses.terminate(first.hosts.compactMap { $0.holder?.pid })
@@ -74,8 +64,8 @@ struct LabLifecycleTests {
     }
 
     @Test func downRemovesALabWhoseHostsAreAlreadyPartlyGone() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        defer { _ = try? lab.down() }
+        let fixture = try LabFixture()
+        let lab = fixture.lab
         // Its processes killed and a host namespace deleted behind its back; the LAN namespace remains.
         let (made, _) = try lab.up(hosts: 1)
         LabProcesses.terminate(made.processes.map(\.pid))
@@ -86,14 +76,9 @@ struct LabLifecycleTests {
     }
 
     @Test func stoppedSSHAndPulledCableAreSeenAndUndone() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        let files = LabTestSupport.temporaryFolder()
-        defer {
-            _ = try? lab.down()
-            try? FileManager.default.removeItem(atPath: files)
-        }
-        let (state, _) = try lab.up(hosts: 2)
-        try LabFiles(lab: lab, state: state).write(to: files)
+        let fixture = try LabFixture()
+        let (lab, files) = (fixture.lab, fixture.files)
+        let state = try fixture.up(hosts: 2)
         let worker = state.hosts[1]
 
         try lab.stopSSH(worker.name)

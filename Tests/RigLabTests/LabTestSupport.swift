@@ -55,3 +55,28 @@ enum LabTestSupport {
 extension LabState {
     var processes: [TrackedProcess] { hosts.flatMap { [$0.holder, $0.sshd].compactMap { $0 } } }
 }
+
+/// A lab with a unique name and a temporary folder for its files; both removed when the
+/// fixture goes away, whatever the test did.
+final class LabFixture {
+    let lab: Lab
+    let folder: String
+    var files: String { folder + "/lab" }
+
+    init() throws {
+        lab = try Lab(name: LabTestSupport.uniqueName())
+        folder = LabTestSupport.temporaryFolder()
+    }
+
+    deinit {
+        _ = try? lab.down()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Brings the lab up and writes its files into `files`.
+    func up(hosts: Int) throws -> LabState {
+        let (state, _) = try lab.up(hosts: hosts)
+        try LabFiles(lab: lab, state: state).write(to: files)
+        return state
+    }
+}

@@ -4,6 +4,17 @@ import Testing
 
 /// The `rig` binary beside this test bundle and the repository's workflows.
 enum WorkflowRun {
+    /// `rig run` of a copy of workflows/tator-multinode.yaml (so its .rig state stays in the
+    /// fixture's folder) with the lab's inventory, inputs and secrets.
+    static func command(_ fixture: LabFixture) throws -> [String] {
+        for name in ["tator-multinode.yaml", "inventory.example.yaml"] {
+            try FileManager.default.copyItem(atPath: "\(workflows)/\(name)", toPath: "\(fixture.folder)/\(name)")
+        }
+        let files = fixture.files
+        return [rig, "run", "\(fixture.folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
+                "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml"]
+    }
+
     static var rig: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         var folder = (exe as NSString).deletingLastPathComponent
@@ -25,23 +36,10 @@ enum WorkflowRun {
 @Suite("Tator on the lab", .serialized, .enabled(if: WorkflowRun.canRun, "needs root, ip netns, the lab's simulated tools in RigLab's resources and the built rig"))
 struct LabWorkflowTests {
     @Test func fullDeploymentSucceedsAndTheClusterIsAsTheInventorySays() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        let folder = LabTestSupport.temporaryFolder()
-        defer {
-            _ = try? lab.down()
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        let (state, _) = try lab.up(hosts: 3)
-        let files = folder + "/lab"
-        try LabFiles(lab: lab, state: state).write(to: files)
-        // A copy of the workflow, so its .rig state stays in the test's folder.
-        for name in ["tator-multinode.yaml", "inventory.example.yaml"] {
-            try FileManager.default.copyItem(atPath: "\(WorkflowRun.workflows)/\(name)", toPath: "\(folder)/\(name)")
-        }
-        let run = [WorkflowRun.rig, "run", "\(folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
-                   "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml"]
+        let fixture = try LabFixture()
+        let (lab, state, command) = (fixture.lab, try fixture.up(hosts: 3), try WorkflowRun.command(fixture))
 
-        let first = try SystemCommand.run(["timeout", "900"] + run)
+        let first = try SystemCommand.run(["timeout", "900"] + command)
         #expect(first.succeeded, "the first run: \(first.output.suffix(3000))")
 
         let summary = try LabSummary.read(lab)
@@ -60,7 +58,7 @@ struct LabWorkflowTests {
         #expect(values.contains("rig-\(lab.name).duckdns.org"))
         #expect(values.contains("master1:5000"))
 
-        let second = try SystemCommand.run(["timeout", "900"] + run)
+        let second = try SystemCommand.run(["timeout", "900"] + command)
         #expect(second.succeeded, "the second run: \(second.output.suffix(3000))")
         withKnownIssue("preflight reports changed on every run, and duckdns cannot see its own update (the lab's DNS does not resolve the DuckDNS name)") {
             #expect(second.output.contains(" 0 changed") || !second.output.contains("changed"), "\(second.output.suffix(1500))")
@@ -68,21 +66,10 @@ struct LabWorkflowTests {
     }
 
     @Test func aFaultOnOneWorkersJoinFailsTheRunThere() throws {
-        let lab = try Lab(name: LabTestSupport.uniqueName())
-        let folder = LabTestSupport.temporaryFolder()
-        defer {
-            _ = try? lab.down()
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        let (state, _) = try lab.up(hosts: 3)
-        let files = folder + "/lab"
-        try LabFiles(lab: lab, state: state).write(to: files)
-        for name in ["tator-multinode.yaml", "inventory.example.yaml"] {
-            try FileManager.default.copyItem(atPath: "\(WorkflowRun.workflows)/\(name)", toPath: "\(folder)/\(name)")
-        }
+        let fixture = try LabFixture()
+        let (lab, _, command) = (fixture.lab, try fixture.up(hosts: 3), try WorkflowRun.command(fixture))
         try LabFaults(paths: lab.paths).add(ToolFault(host: "worker1", tool: "kubeadm", match: "join", nth: 1, message: "simulated join failure"))
-        let run = try SystemCommand.run(["timeout", "900", WorkflowRun.rig, "run", "\(folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
-                                         "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml"])
+        let run = try SystemCommand.run(["timeout", "900"] + command)
         #expect(run.status == 1)
         #expect(run.output.contains("✗ join@worker1"))
         #expect(!run.output.contains("✗ join@worker2"))
