@@ -60,8 +60,12 @@ public struct Lab: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let state = try? state()
         let leftovers = LabNetwork.existingNamespaces(withPrefix: paths.namespacePrefix)
-        guard state != nil || !leftovers.isEmpty || FileManager.default.fileExists(atPath: paths.directory) else { return false }
+        guard state != nil || !leftovers.isEmpty || FileManager.default.fileExists(atPath: paths.directory) else {
+            lock.removeFile()
+            return false
+        }
         let report = LabTeardown.run(paths, state: state)
+        lock.removeFile()
         if !report.survivors.isEmpty {
             throw .system("lab \(name): processes \(report.survivors.map(String.init).joined(separator: ", ")) did not end after SIGKILL; check them with ps")
         }
@@ -76,7 +80,7 @@ public struct Lab: Sendable {
 
         var state = LabState(
             format: LabState.format, name: name, subnet: "\(prefix).0/24", networkPrefix: prefix,
-            lanNamespace: paths.lanNamespace, namespaces: [], madeNetnsMount: !LabNetwork.netnsFolderIsMounted(),
+            lanNamespace: paths.lanNamespace, namespaces: [],
             hosts: LabTopology.hosts(count: count, networkPrefix: prefix, paths: paths))
         try makeDirectory(paths.directory, mode: 0o700)
         try makeDirectory(paths.shared, mode: 0o755)
@@ -93,6 +97,7 @@ public struct Lab: Sendable {
 
         state.namespaces = [state.lanNamespace] + state.hosts.map(\.namespace)
         try state.write(paths)
+        LabNetwork.noteNetnsMount(root: paths.root)
         try LabNetwork.addNamespace(state.lanNamespace)
         try LabNetwork.makeLAN(state)
         for i in state.hosts.indices {

@@ -10,7 +10,7 @@ import Testing
         var hosts = LabTopology.hosts(count: 3, networkPrefix: "10.213.7", paths: paths)
         for i in hosts.indices { hosts[i].hostKey = "ssh-ed25519 AAAAkey\(i)" }
         return LabState(format: 1, name: paths.name, subnet: "10.213.7.0/24", networkPrefix: "10.213.7", lanNamespace: paths.lanNamespace,
-                        namespaces: [], madeNetnsMount: false, hosts: hosts)
+                        namespaces: [], hosts: hosts)
     }
 
     @Test func inventoryLoadsWithRolesLabelsAndTheSSHConfigBesideIt() throws {

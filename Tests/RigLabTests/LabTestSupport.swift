@@ -47,7 +47,7 @@ enum LabTestSupport {
             let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
             if cmdline.contains(lab.paths.namespacePrefix) || cmdline.contains(lab.paths.directory + "/") { found.append("process \(pid): \(cmdline)") }
         }
-        if FileManager.default.fileExists(atPath: lab.paths.directory) { found.append("folder \(lab.paths.directory)") }
+        for path in [lab.paths.directory, lab.paths.lockFile] where FileManager.default.fileExists(atPath: path) { found.append("file \(path)") }
         return found
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// The lab's virtual LAN, made only inside namespaces of its own: a bridge `br0` in the LAN
@@ -16,6 +19,23 @@ enum LabNetwork {
     static func netnsFolderIsMounted() -> Bool {
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
         return mounts.split(separator: "\n").contains { $0.split(separator: " ").dropFirst(4).first == "/run/netns" }
+    }
+
+    /// Set when a lab's `ip netns add` is what made /run/netns a mount point, so the last lab
+    /// to go can undo it (whichever lab that is).
+    static func markerOfNetnsMount(root: String) -> String { "\(root)/.netns-mount-made-by-rig-lab" }
+
+    /// Before a lab's first namespace: remember whether iproute2 is about to mount /run/netns.
+    static func noteNetnsMount(root: String) {
+        if !netnsFolderIsMounted() { FileManager.default.createFile(atPath: markerOfNetnsMount(root: root), contents: nil) }
+    }
+
+    /// Unmounts /run/netns when a lab made it a mount point and no namespace at all is left.
+    static func unmountNetnsFolderIfLabsMadeIt(root: String) {
+        let marker = markerOfNetnsMount(root: root)
+        guard FileManager.default.fileExists(atPath: marker), existingNamespaces(withPrefix: "").isEmpty, netnsFolderIsMounted() else { return }
+        // Fails harmlessly (EBUSY) when another program has just added a namespace.
+        if umount2("/run/netns", 0) == 0 { unlink(marker) }
     }
 
     static func addNamespace(_ name: String) throws(LabError) {

@@ -7,8 +7,10 @@ import Foundation
 /// when the process ends however it ends.
 final class LabLock {
     private let fd: Int32
+    private let path: String
 
     init(_ paths: LabPaths) throws(LabError) {
+        path = paths.lockFile
         do {
             try FileManager.default.createDirectory(atPath: paths.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
@@ -20,6 +22,11 @@ final class LabLock {
             close(fd)
             throw .busy(name: paths.name)
         }
+    }
+
+    /// Removes the lock file once the lab is gone (a command that opened it meanwhile got "busy").
+    func removeFile() {
+        unlink(path)
     }
 
     deinit {

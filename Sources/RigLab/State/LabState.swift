@@ -46,8 +46,6 @@ public struct LabState: Codable, Sendable, Hashable {
     public var lanNamespace: String
     /// The netns that were created (recorded before each `ip netns add`).
     public var namespaces: [String]
-    /// Whether this lab's first `ip netns add` made /run/netns a mount point (removed again when empty).
-    public var madeNetnsMount: Bool
     public var hosts: [LabHost]
 
     public var gateway: String { "\(networkPrefix).1" }

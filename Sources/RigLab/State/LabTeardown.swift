@@ -34,10 +34,7 @@ enum LabTeardown {
             LabNetwork.deleteNamespace(namespace)
             report.namespaces += 1
         }
-        if state?.madeNetnsMount == true, LabNetwork.existingNamespaces(withPrefix: "").isEmpty, LabNetwork.netnsFolderIsMounted() {
-            // Fails harmlessly (EBUSY) if another program just added a namespace.
-            _ = umount2("/run/netns", 0)
-        }
+        LabNetwork.unmountNetnsFolderIfLabsMadeIt(root: paths.root)
         try? FileManager.default.removeItem(atPath: paths.directory)
         return report
     }
