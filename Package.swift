@@ -73,7 +73,7 @@ let package = Package(
             name: "TatorStepsTests",
             dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Goldens"]),
-        .testTarget(name: "RigLabTests", dependencies: ["RigLab"], exclude: ["Support"]),
+        .testTarget(name: "RigLabTests", dependencies: ["RigLab", "RigKit"], exclude: ["Support"]),
         .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigKit", "RigVersioning", "RigTestSupport"]),
     ]
 )

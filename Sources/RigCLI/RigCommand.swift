@@ -22,6 +22,7 @@ struct RigCommand: ParsableCommand {
             ShowCommand.self,
             TagCommand.self,
             CLIReferenceCommand.self,
+            LabCommand.self,
         ]
     )
 }

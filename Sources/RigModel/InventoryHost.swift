@@ -28,6 +28,9 @@ public struct InventoryHost: Sendable, Hashable {
     public var user: String?
     /// Path of an SSH private key.
     public var identity: String?
+    /// An ssh_config file for this host (ssh's `-F`), used when rig gets no `--ssh-config`;
+    /// absolute, or resolved from the inventory file's folder when it is read.
+    public var sshConfig: String?
     public var become: Become?
     public var connection: Connection
     public var roles: [String]
@@ -41,7 +44,7 @@ public struct InventoryHost: Sendable, Hashable {
 
     public init(
         name: String, address: String, port: Int? = nil, user: String? = nil, identity: String? = nil,
-        become: Become? = nil, connection: Connection = .ssh, roles: [String] = [],
+        sshConfig: String? = nil, become: Become? = nil, connection: Connection = .ssh, roles: [String] = [],
         labels: OrderedDictionary<String, String> = [:], vars: OrderedDictionary<String, Value> = [:],
         maxConcurrentTasks: Int? = nil, location: SourceLocation? = nil
     ) {
@@ -50,6 +53,7 @@ public struct InventoryHost: Sendable, Hashable {
         self.port = port
         self.user = user
         self.identity = identity
+        self.sshConfig = sshConfig
         self.become = become
         self.connection = connection
         self.roles = roles

@@ -34,7 +34,8 @@ final class SSHConnection: @unchecked Sendable {
     /// Options shared by the master, its clients and `-O` requests.
     var commonArguments: [String] {
         var arguments: [String] = []
-        if let config = options.sshConfig { arguments += ["-F", config] }
+        // --ssh-config wins over the inventory's `ssh_config`.
+        if let config = options.sshConfig ?? host.sshConfig { arguments += ["-F", config] }
         arguments += [
             "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=\(options.acceptNewHostKeys ? "accept-new" : "yes")",

@@ -1,10 +1,11 @@
+import Foundation
 import OrderedCollections
 import RigModel
 import Yams
 
 /// Hosts, inline in the workflow's `hosts:` or in an inventory file.
 extension NodeReader {
-    static let hostKeys = ["name", "address", "port", "user", "identity", "become", "connection", "roles", "labels", "vars", "max_tasks"]
+    static let hostKeys = ["name", "address", "port", "user", "identity", "ssh_config", "become", "connection", "roles", "labels", "vars", "max_tasks"]
     static let defaultsKeys = hostKeys.filter { $0 != "name" && $0 != "address" }
     static let becomeKeys = ["user", "password_secret"]
 
@@ -66,6 +67,9 @@ extension NodeReader {
         case "port": host.port = int(value, "port")
         case "user": host.user = string(value, "user")
         case "identity": host.identity = string(value, "identity")
+        case "ssh_config":
+            // Relative to the file that names it, so an inventory and its ssh_config travel together.
+            host.sshConfig = string(value, "ssh_config").map { Self.absolutePath($0, relativeTo: location(value).file) }
         case "become": host.become = become(value)
         case "connection":
             guard let text = string(value, "connection") else { break }
@@ -89,6 +93,13 @@ extension NodeReader {
         case "max_tasks": host.maxConcurrentTasks = int(value, "max_tasks", minimum: 1)
         default: break
         }
+    }
+
+    /// `~/...` is left for ssh to expand; other relative paths are made absolute from `file`'s folder.
+    static func absolutePath(_ path: String, relativeTo file: String) -> String {
+        if path.hasPrefix("~") { return path }
+        let resolved = WorkflowLoader.resolve(path, relativeTo: file)
+        return resolved.hasPrefix("/") ? resolved : FileManager.default.currentDirectoryPath + "/" + resolved
     }
 
     /// `become: true`, `become: deploy` (a user) or `become: {user: root, password_secret: sudo_password}`.

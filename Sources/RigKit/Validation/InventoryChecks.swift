@@ -1,3 +1,4 @@
+import Foundation
 import RigModel
 
 /// Hosts that cannot be told apart or reached as written.
@@ -9,6 +10,7 @@ struct InventoryChecks {
         var byName: [String: InventoryHost] = [:]
         var byAddress: [String: InventoryHost] = [:]
         let declaredSecrets = workflow.secrets.map(\.name)
+        var missingConfigs: Set<String> = []
         for host in workflow.inventory.hosts {
             let here = host.location ?? workflow.inventory.file.map { SourceLocation(file: $0, line: 1, column: 1) }
             if let first = byName[host.name] {
@@ -43,6 +45,11 @@ struct InventoryChecks {
                 } else {
                     byAddress[endpoint] = host
                 }
+            }
+            if let config = host.sshConfig, !config.hasPrefix("~"), !FileManager.default.fileExists(atPath: config),
+               missingConfigs.insert(config).inserted {
+                problems.append(.error("host '\(host.name)': its ssh_config file \(config) does not exist", at: here,
+                                       hint: "fix the path (relative paths start from the inventory file's folder), or remove `ssh_config` to use ~/.ssh/config"))
             }
             if let secret = host.become?.passwordSecret, !declaredSecrets.contains(secret) {
                 problems.append(.error("host '\(host.name)': become.password_secret names '\(secret)', which is not a declared secret", at: here,

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import RigLab
+
+/// The `rig` binary beside this test bundle and the repository's workflows.
+enum WorkflowRun {
+    /// `rig run` of a copy of workflows/tator-multinode.yaml (so its .rig state stays in the
+    /// fixture's folder) with the lab's inventory, inputs and secrets.
+    static func command(_ fixture: LabFixture) throws -> [String] {
+        for name in ["tator-multinode.yaml", "inventory.example.yaml"] {
+            try FileManager.default.copyItem(atPath: "\(workflows)/\(name)", toPath: "\(fixture.folder)/\(name)")
+        }
+        let files = fixture.files
+        return [rig, "run", "\(fixture.folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
+                "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml"]
+    }
+
+    static var rig: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var folder = (exe as NSString).deletingLastPathComponent
+        while !folder.isEmpty, folder != "/", !FileManager.default.isExecutableFile(atPath: folder + "/rig") {
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return folder + "/rig"
+    }
+
+    static let canRun = LabTestSupport.canRunLabs && LabResources.hasTools && FileManager.default.isExecutableFile(atPath: rig)
+
+    /// The repository's workflows folder (this file is Tests/RigLabTests/LabWorkflowTests.swift).
+    static let workflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("workflows").path
+}
+
+/// The README's main job on a real lab: workflows/tator-multinode.yaml run by the `rig` binary
+/// beside this test bundle, onto three lab hosts with the simulated tools.
+@Suite("Tator on the lab", .serialized, .enabled(if: WorkflowRun.canRun, "needs root, ip netns, the lab's simulated tools in RigLab's resources and the built rig"))
+struct LabWorkflowTests {
+    @Test func fullDeploymentSucceedsAndTheClusterIsAsTheInventorySays() throws {
+        let fixture = try LabFixture()
+        let (lab, state, command) = (fixture.lab, try fixture.up(hosts: 3), try WorkflowRun.command(fixture))
+
+        let first = try SystemCommand.run(["timeout", "900"] + command)
+        #expect(first.succeeded, "the first run: \(first.output.suffix(3000))")
+
+        let summary = try LabSummary.read(lab)
+        let nodes = try #require(summary.nodes, "kubectl: \(summary.nodesProblem ?? "")")
+        #expect(nodes.map(\.name).sorted() == state.hosts.map(\.name).sorted())
+        #expect(nodes.allSatisfy { $0.ready })
+        for host in state.hosts {
+            let node = nodes.first { $0.name == host.name }
+            for label in host.labels { #expect(node?.labels[label.name] == label.value, "\(host.name) \(label.name)") }
+        }
+        let releases = (summary.releases ?? []).map(\.name)
+        #expect(releases.contains("tator"))
+        #expect(releases.contains("nfs-subdir-external-provisioner"))
+        #expect(summary.exports.contains { $0.contains("/media/kubernetes_share") && $0.contains(state.subnet) })
+        let values = try String(contentsOfFile: "/proc/\(state.hosts[0].holder!.pid)/root\(LabSummary.valuesPath)", encoding: .utf8)
+        #expect(values.contains("rig-\(lab.name).duckdns.org"))
+        #expect(values.contains("master1:5000"))
+
+        let second = try SystemCommand.run(["timeout", "900"] + command)
+        #expect(second.succeeded, "the second run: \(second.output.suffix(3000))")
+        withKnownIssue("preflight reports changed on every run, and duckdns cannot see its own update (the lab's DNS does not resolve the DuckDNS name)") {
+            #expect(second.output.contains(" 0 changed") || !second.output.contains("changed"), "\(second.output.suffix(1500))")
+        }
+    }
+
+    @Test func aFaultOnOneWorkersJoinFailsTheRunThere() throws {
+        let fixture = try LabFixture()
+        let (lab, _, command) = (fixture.lab, try fixture.up(hosts: 3), try WorkflowRun.command(fixture))
+        try LabFaults(paths: lab.paths).add(ToolFault(host: "worker1", tool: "kubeadm", match: "join", nth: 1, message: "simulated join failure"))
+        let run = try SystemCommand.run(["timeout", "900"] + command)
+        #expect(run.status == 1)
+        #expect(run.output.contains("✗ join@worker1"))
+        #expect(!run.output.contains("✗ join@worker2"))
+        #expect(!run.output.contains("✗ master-init"))
+    }
+}
