@@ -13,6 +13,7 @@ struct RigCommand: ParsableCommand {
             GraphCommand.self,
             RunCommand.self,
             StepsCommand.self,
+            NewStepCommand.self,
             CLIReferenceCommand.self,
         ]
     )

@@ -26,10 +26,13 @@ struct WorkflowSession {
             throw CLIError.fileNotFound(file, what: "inputs file (--inputs)")
         }
         let loader = WorkflowLoader(registry: registry)
-        let workflow = try loader.load(workflowAt: path, inventoryAt: options.inventory.map(absolutePath))
+        var workflow = try loader.load(workflowAt: path, inventoryAt: options.inventory.map(absolutePath))
+        let plugins = PluginRegistrar(locator: PluginLocator(workflow: workflow)).register(for: workflow, into: registry)
+        let registry = plugins.registry
+        workflow.sourceFiles += plugins.localExecutables
         let inputs = try InputResolver.resolve(
             workflow, assignments: options.inputAssignments, files: options.inputFiles.map(absolutePath))
-        let diagnostics = Validator(registry: registry).validate(workflow, inputs: inputs)
+        let diagnostics = plugins.diagnostics + Validator(registry: registry).validate(workflow, inputs: inputs)
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw ValidationFailure(diagnostics)
         }
