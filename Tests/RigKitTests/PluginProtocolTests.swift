@@ -338,3 +338,54 @@ import RigModel
         #expect(two[TaskID(step: "a", host: "local")] != one[TaskID(step: "a", host: "local")])
     }
 }
+
+/// The example plugin shipped in docs/examples/plugins, run as a user would.
+@Suite struct ExamplePluginTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/examples/plugins").path
+
+    @Test func theGPUDriverExampleInstallsOnceThenFindsItDoneAndSkipsHostsWithoutTheLabel() throws {
+        let project = PluginProtocolTests.Project()
+        let root = project.path + "/driver"
+        let yaml = """
+            hosts:
+              gpu1: {address: 127.0.0.1, connection: local, labels: {gpuWorker: "yes"}}
+              cpu1: {address: 127.0.0.1, connection: local, labels: {gpuWorker: "no"}}
+            steps:
+              - id: gpu-driver
+                type: acme.gpu-driver
+                on: all
+                outputs: [driver]
+                with: {version: "535.183", root: \(root)}
+              - id: report
+                type: shell
+                on: gpu1
+                needs: gpu-driver
+                with: {run: 'echo "driver ${{ steps.gpu-driver.outputs.driver }}"'}
+            """
+        let file = project.folder.write("w.yaml", yaml)
+        let workflow = try WorkflowLoader(registry: .builtIns).load(workflowAt: file)
+        let plugins = PluginRegistrar(locator: PluginLocator(folders: [Self.examples], searchPath: PluginLocator.environmentPath))
+            .register(for: workflow, into: .builtIns)
+        #expect(plugins.diagnostics.isEmpty, "\(plugins.diagnostics)")
+        #expect(Validator(registry: plugins.registry).validate(workflow, inputs: [:]).filter { $0.severity == .error }.isEmpty)
+
+        func run() throws -> RunSummary {
+            try Executor(
+                graph: TaskGraph(workflow: workflow, hostsForStep: { TargetResolver.hosts(for: $0, in: workflow.inventory) }),
+                workflow: workflow, registry: plugins.registry, transports: LocalTransportProvider(killGracePeriod: .seconds(1)),
+                preparer: WorkflowTaskPreparer(workflow: workflow, inputs: [:], secrets: SecretValues(), registry: plugins.registry, runID: nil),
+                options: ExecutionOptions(jobs: 2, logDirectory: project.path + "/logs", killGracePeriod: .seconds(1))).run()
+        }
+        let first = try run()
+        #expect(first.status == .succeeded)
+        #expect(first.outcomes[TaskID(step: "gpu-driver", host: "gpu1")] == .succeeded(.changed))
+        #expect(first.outcomes[TaskID(step: "gpu-driver", host: "cpu1")] == .succeeded(.ok))
+        #expect(EngineFixtures.read(root + "/driver-version") == "535.183\n")
+        #expect(EngineFixtures.read(Executor.logPath(for: TaskID(step: "report", host: "gpu1"), in: project.path + "/logs"))
+            .contains("driver 535.183"))
+
+        let second = try run()
+        #expect(second.outcomes[TaskID(step: "gpu-driver", host: "gpu1")] == .succeeded(.ok))
+    }
+}

@@ -19,7 +19,7 @@ struct PluginProcess: Sendable {
         var template = Array((NSTemporaryDirectory() + "/rig-plugin-reply-XXXXXX").utf8CString)
         let replyFD = template.withUnsafeMutableBufferPointer { rig_mkstemp_cloexec($0.baseAddress!) }
         guard replyFD >= 0 else { throw StepFailure.failed("cannot create a temporary file for plugin \(path)'s reply: \(errnoText())") }
-        unlink(String(cString: template))
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         defer { close(replyFD) }
 
         let lines = LineWriter(log: log)
