@@ -225,3 +225,23 @@ import RigModel
         #expect(found.allSatisfy { $0.message.contains("only allowed in a workflow that extends another") })
     }
 }
+
+extension OverlayTests {
+    @Test func usingTheOutputsOfADisabledStepIsAnErrorNamingWhereItWasDisabled() {
+        let base = """
+            steps:
+              - id: token
+                type: shell
+                with: {run: echo}
+                outputs: [value]
+              - id: use
+                type: shell
+                needs: token
+                with: {run: "echo ${{ steps.token.outputs.value }}"}
+            """
+        let found = problems("extends: base.yaml\ndisable: [token]\n", base: base)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("'token' is disabled at") == true)
+        #expect(found.first?.message.contains("site.yaml:2") == true)
+    }
+}

@@ -349,8 +349,8 @@ import RigModel
         let root = project.path + "/driver"
         let yaml = """
             hosts:
-              gpu1: {address: 127.0.0.1, connection: local, labels: {gpuWorker: "yes"}}
-              cpu1: {address: 127.0.0.1, connection: local, labels: {gpuWorker: "no"}}
+              - {name: gpu1, address: 127.0.0.1, connection: local, labels: {gpuWorker: "yes"}}
+              - {name: cpu1, address: 127.0.0.1, connection: local, labels: {gpuWorker: "no"}}
             steps:
               - id: gpu-driver
                 type: acme.gpu-driver
