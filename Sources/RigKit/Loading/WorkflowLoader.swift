@@ -25,7 +25,7 @@ public struct WorkflowLoader {
     }
 
     private func read(_ path: String, inventoryPath: String?, problems: DiagnosticCollector) -> Workflow? {
-        guard var workflow = readLayers(path, chain: [], problems: problems) else { return nil }
+        guard var workflow = readLayers(path, chain: [], hostsReplaced: inventoryPath != nil, problems: problems) else { return nil }
         if let inventoryPath {
             workflow.inventory = readInventory(at: inventoryPath, referencedFrom: nil, problems: problems)
             workflow.sourceFiles.append(inventoryPath)
@@ -35,7 +35,10 @@ public struct WorkflowLoader {
 
     /// Reads `path`; when it `extends:` another workflow, reads that first (recursively) and
     /// merges this file over it. `chain` holds the files that extend this one, to catch loops.
-    private func readLayers(_ path: String, chain: [(file: String, at: SourceLocation)], problems: DiagnosticCollector) -> Workflow? {
+    /// With `hostsReplaced` (`--inventory`), `hosts:` is not read.
+    private func readLayers(
+        _ path: String, chain: [(file: String, at: SourceLocation)], hostsReplaced: Bool, problems: DiagnosticCollector
+    ) -> Workflow? {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
         guard let file = YAMLFile.read(path, what: "workflow", diagnostics: &diagnostics, at: chain.last?.at) else { return nil }
@@ -45,7 +48,8 @@ public struct WorkflowLoader {
         reader.checkKeys(fields, allowed: Self.workflowKeys, in: "a workflow")
 
         if let extendsField = fields.first(where: { $0.key == "extends" }) {
-            return readOverlay(file, fields: fields, extends: extendsField, reader: reader, chain: chain, problems: problems)
+            return readOverlay(file, fields: fields, extends: extendsField, reader: reader, chain: chain,
+                               hostsReplaced: hostsReplaced, problems: problems)
         }
         if let disable = fields.first(where: { $0.key == "disable" }) {
             reader.error("'disable' is only allowed in a workflow that extends another", at: disable.keyNode,
@@ -69,7 +73,7 @@ public struct WorkflowLoader {
         if !fields.contains(where: { $0.key == "steps" }) {
             problems.error("the workflow has no 'steps'", at: reader.location(root), hint: "add a `steps:` list; see docs/workflow-format.md")
         }
-        if let hostsNode, let inventory = hosts(hostsNode, reader: reader, file: path, problems: problems) {
+        if let hostsNode, !hostsReplaced, let inventory = hosts(hostsNode, reader: reader, file: path, problems: problems) {
             workflow.inventory = inventory.inventory
             workflow.sourceFiles += inventory.file.map { [$0] } ?? []
         }
@@ -78,7 +82,7 @@ public struct WorkflowLoader {
 
     private func readOverlay(
         _ file: YAMLFile, fields: [MappingEntry], extends extendsField: MappingEntry, reader: NodeReader,
-        chain: [(file: String, at: SourceLocation)], problems: DiagnosticCollector
+        chain: [(file: String, at: SourceLocation)], hostsReplaced: Bool, problems: DiagnosticCollector
     ) -> Workflow? {
         let path = file.path
         guard let reference = reader.string(extendsField.value, "extends") else { return nil }
@@ -95,7 +99,7 @@ public struct WorkflowLoader {
                            hint: "each arrow means 'extends'; remove the `extends:` that closes the loop")
             return nil
         }
-        guard let base = readLayers(basePath, chain: links, problems: problems) else { return nil }
+        guard let base = readLayers(basePath, chain: links, hostsReplaced: hostsReplaced, problems: problems) else { return nil }
 
         var layer = OverlayLayer(file: path)
         var inventoryFile: String?
@@ -108,7 +112,7 @@ public struct WorkflowLoader {
             case "pools": layer.pools = reader.pools(field.value)
             case "steps": layer.steps = reader.stepEntries(field.value, overlay: true)
             case "disable": layer.disable = reader.names(field.value, "disable") ?? []
-            case "hosts":
+            case "hosts" where !hostsReplaced:
                 if let inventory = hosts(field.value, reader: reader, file: path, problems: problems) {
                     layer.inventory = inventory.inventory
                     inventoryFile = inventory.file

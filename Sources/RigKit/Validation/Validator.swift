@@ -33,7 +33,8 @@ public struct Validator {
                 problems.append(.error("step '\(step.id)' has the unknown type '\(step.type)'",
                                        at: step.fieldLocations["type"] ?? step.location,
                                        hint: (Suggestion.didYouMean(step.type, in: registry.names).map { $0 + " " } ?? "")
-                                           + "`rig steps` lists the step types; a plugin type needs an executable `plugins/rig-step-\(step.type)` beside the workflow or on PATH"))
+                                           + "`rig steps` lists the step types"
+                                           + (step.type.contains(".") ? "; a plugin type needs an executable `plugins/rig-step-\(step.type)` beside the workflow or on PATH" : "")))
             }
         }
         return problems.sortedByLocation()
