@@ -227,6 +227,30 @@ import RigModel
         #expect(chat["secrets"] as? [String: String] == ["webhook": "hook-s3cret"])
     }
 
+    @Test func aDeclaredSecretThePluginPrintsIsMaskedInTheLog() throws {
+        let project = Project()
+        project.plugin("acme.chat", describe: #"{"protocol": 1, "status": "ok", "secrets": ["webhook"]}"#,
+                       apply: #"echo "posting with $request" >&2; echo '{"protocol": 1, "status": "changed"}'"#)
+        let (summary, logs) = try project.run("secrets:\n  webhook: {}\nsteps:\n  - id: x\n    type: acme.chat\n",
+                                              secrets: ["webhook": "hook-s3cret"])
+        #expect(summary.status == .succeeded)
+        let log = EngineFixtures.read(Executor.logPath(for: TaskID(step: "x", host: "local"), in: logs))
+        #expect(log.contains("posting with"))
+        #expect(!log.contains("hook-s3cret"))
+    }
+
+    @Test func aChangedPluginExecutableChangesItsTasksFingerprint() throws {
+        let project = Project()
+        let path = project.plugin("acme.x")
+        let before = try ExecutablePluginStep.describe(name: "acme.x", path: path)
+        FileManager.default.createFile(atPath: path, contents: Data((EngineFixtures.read(path) + "\n# v2\n").utf8), attributes: [.posixPermissions: 0o755])
+        let after = try ExecutablePluginStep.describe(name: "acme.x", path: path)
+        #expect(before.digest != after.digest)
+        let invocation = StepInvocation(step: Step(id: "x", type: "acme.x"), task: TaskID(step: "x", host: "local"),
+                                        host: .local, parameters: [:], inventory: Inventory(), mode: .display)
+        #expect(try before.plan(invocation) != after.plan(invocation))
+    }
+
     // MARK: Broken plugins: each error names the plugin's path
 
     @Test(arguments: [

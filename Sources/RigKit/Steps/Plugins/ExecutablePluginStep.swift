@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import OrderedCollections
 import RigModel
@@ -12,6 +13,9 @@ public struct ExecutablePluginStep: StepType {
     public let schema: ParameterSchema
     /// The secrets the plugin declared in `describe`; only these are sent to it.
     public let secrets: [String]
+    /// SHA-256 of the executable when it described itself: part of every task's plan, so a
+    /// changed plugin reruns its tasks on resume.
+    public let digest: String
     /// How long one check or apply call may take.
     public var callTimeout: Duration
     public var killGracePeriod: Duration
@@ -26,6 +30,7 @@ public struct ExecutablePluginStep: StepType {
         summary = description.summary
         schema = description.schema
         secrets = description.secrets
+        digest = (try? PosixFile.read(path)).map { Hex.encode(Array(SHA256.hash(data: $0))) } ?? "unreadable"
         self.callTimeout = callTimeout
         self.killGracePeriod = killGracePeriod
     }
@@ -54,7 +59,7 @@ public struct ExecutablePluginStep: StepType {
             return "\(key)=\(shellQuote(shown))"
         }
         let line = ([shellQuote(path), "check|apply"] + parameters).joined(separator: " ")
-        return TaskPlan(Command("# runs on this machine: \(line)", summary: "plugin \(name)"))
+        return TaskPlan(Command("# runs on this machine: \(line)\n# plugin sha256 \(digest)", summary: "plugin \(name)"))
     }
 
     public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {
