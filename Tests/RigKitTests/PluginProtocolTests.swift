@@ -249,6 +249,18 @@ import RigModel
         let invocation = StepInvocation(step: Step(id: "x", type: "acme.x"), task: TaskID(step: "x", host: "local"),
                                         host: .local, parameters: [:], inventory: Inventory(), mode: .display)
         #expect(try before.plan(invocation) != after.plan(invocation))
+
+        func fingerprint(_ type: ExecutablePluginStep) throws -> Fingerprint? {
+            var registry = StepTypeRegistry.builtIns
+            registry.register(type, origin: .plugin(path))
+            let workflow = Workflow(name: "w", steps: [Step(id: "x", type: "acme.x")])
+            let task = TaskID(step: "x", host: "local")
+            let definitions = try TaskDefinitionBuilder.definitions(
+                workflow: workflow, inputs: [:], registry: registry, tasks: [task], needs: { _ in [] })
+            return try FingerprintTable.compute(definitions)[task]
+        }
+        #expect(try fingerprint(before) == fingerprint(before))
+        #expect(try fingerprint(before) != fingerprint(after))
     }
 
     // MARK: Broken plugins: each error names the plugin's path

@@ -128,6 +128,9 @@ public protocol StepType: Sendable {
     /// One line for `rig steps`.
     var summary: String { get }
     var schema: ParameterSchema { get }
+    /// Identifies the implementation when it can change without rig changing (a plugin's
+    /// executable digest): part of every task's fingerprint, so a new version reruns on resume.
+    var implementationVersion: String? { get }
     /// Checks beyond the schema (rules across parameters); parameters are rendered where they
     /// can be at load time (`context.render`).
     func validate(_ step: Step, context: ValidationContext) -> [Diagnostic]
@@ -138,6 +141,8 @@ public protocol StepType: Sendable {
 }
 
 extension StepType {
+    public var implementationVersion: String? { nil }
+
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] { [] }
 
     public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {

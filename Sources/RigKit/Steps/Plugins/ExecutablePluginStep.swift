@@ -16,6 +16,7 @@ public struct ExecutablePluginStep: StepType {
     /// SHA-256 of the executable when it described itself: part of every task's plan, so a
     /// changed plugin reruns its tasks on resume.
     public let digest: String
+    public var implementationVersion: String? { "sha256:" + digest }
     /// How long one check or apply call may take.
     public var callTimeout: Duration
     public var killGracePeriod: Duration
