@@ -34,7 +34,7 @@ struct LabMarkerStep: StepType {
         return registry
     }
 
-    @Test func aSwiftRegisteredTypeValidatesAndRunsThroughTheCLI() throws {
+    @Test func aSwiftRegisteredTypeValidatesAndPlansThroughTheCLIAndRuns() throws {
         let folder = NSTemporaryDirectory() + "rig-swift-step-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -50,7 +50,16 @@ struct LabMarkerStep: StepType {
         #expect(RigCLI.run(stepTypes: Self.registry(), arguments: ["validate", workflow]) == 0)
         // The standard registry does not know the type: the same file is invalid input (exit 2).
         #expect(RigCLI.run(stepTypes: .standard, arguments: ["validate", workflow]) == 2)
-        #expect(RigCLI.run(stepTypes: Self.registry(), arguments: ["run", workflow]) == 0)
+        #expect(RigCLI.run(stepTypes: Self.registry(), arguments: ["plan", workflow]) == 0)
+        // `rig run` installs a process-wide SIGINT trap, which would race the executor's own
+        // signal tests in this shared test process; the run goes through the engine instead.
+        let loaded = try WorkflowLoader(registry: Self.registry()).load(workflowAt: workflow)
+        let summary = try Executor(
+            graph: TaskGraph(workflow: loaded, hostsForStep: { TargetResolver.hosts(for: $0, in: loaded.inventory) }),
+            workflow: loaded, registry: Self.registry(), transports: LocalTransportProvider(),
+            preparer: WorkflowTaskPreparer(workflow: loaded, inputs: [:], secrets: SecretValues(), registry: Self.registry(), runID: nil),
+            options: ExecutionOptions(logDirectory: folder + "/logs")).run()
+        #expect(summary.status == .succeeded)
         #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "from the lab\n")
 
         try "steps:\n  - id: mark\n    type: lab.marker\n    with: {path: relative.txt}\n".write(toFile: workflow, atomically: true, encoding: .utf8)
