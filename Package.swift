@@ -10,6 +10,9 @@ let package = Package(
         .executable(name: "rig", targets: ["rig"]),
         .library(name: "RigKit", targets: ["RigKit"]),
         .library(name: "RigCLI", targets: ["RigCLI"]),
+        // `swift package rig-validate` / `rig-graph` in a package holding workflows (docs/plugins.md).
+        .plugin(name: "RigValidate", targets: ["RigValidate"]),
+        .plugin(name: "RigGraph", targets: ["RigGraph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +67,17 @@ let package = Package(
         .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
         .executableTarget(name: "rig-bench", dependencies: ["RigKit", "RigVersioning"]),
+        // Thin forwarders to the `rig` executable (a plugin cannot depend on libraries).
+        .plugin(
+            name: "RigValidate",
+            capability: .command(intent: .custom(verb: "rig-validate", description: "Validate the package's rig workflows")),
+            dependencies: ["rig"]
+        ),
+        .plugin(
+            name: "RigGraph",
+            capability: .command(intent: .custom(verb: "rig-graph", description: "Print the step graph of the package's rig workflows")),
+            dependencies: ["rig"]
+        ),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
         .testTarget(name: "RigKitTests", dependencies: ["RigKit", .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -25,4 +25,19 @@ public enum RigCLI {
         }
         exit(0)
     }
+
+    /// Runs one command with `stepTypes` and returns its exit code instead of exiting (for
+    /// tests and programs that embed rig). Output goes to the process's stdout and stderr.
+    public static func run(stepTypes: StepTypeRegistry = .standard, arguments: [String]) -> Int32 {
+        Toolbox.install(stepTypes: stepTypes)
+        do {
+            var command = try RigCommand.parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch {
+            let code = RigCommand.exitCode(for: error).rawValue
+            if code != 0 { Terminal.writeError(RigCommand.fullMessage(for: error)) }
+            return code
+        }
+    }
 }

@@ -21,6 +21,7 @@ struct RigCommand: ParsableCommand {
             DiffCommand.self,
             ShowCommand.self,
             TagCommand.self,
+            NewStepCommand.self,
             CLIReferenceCommand.self,
             LabCommand.self,
         ]

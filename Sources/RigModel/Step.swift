@@ -64,10 +64,12 @@ public struct Step: Sendable, Hashable {
     public var hostConcurrency: Int?
     /// One host's failure fails the whole step at once.
     public var anyErrorsFatal: Bool
-    /// The file that defined or last changed this step (overlays).
+    /// Where the step was defined (for a step of an extended workflow: in the base file).
     public var location: SourceLocation?
     /// Where each field was written, keyed by field name (`needs`, `with`, `on`, ...).
     public var fieldLocations: [String: SourceLocation]
+    /// Overlay entries that changed this step after the file that defined it (`location`), in order.
+    public var changes: [SourceLocation] = []
 
     public init(
         id: String, type: String, description: String? = nil, needs: [String] = [], on: [String] = [],

@@ -10,6 +10,8 @@ public struct Workflow: Sendable, Hashable {
     public var steps: [Step]
     /// Every file this workflow was assembled from (workflow, overlays, inventory), in load order.
     public var sourceFiles: [String]
+    /// Steps of a base workflow that an overlay disabled, with where it did so.
+    public var disabledSteps: [String: SourceLocation] = [:]
 
     public init(
         name: String, description: String? = nil, inputs: [InputDeclaration] = [], secrets: [SecretDeclaration] = [],

@@ -49,7 +49,11 @@ import Testing
         } catch {
             return error.diagnostics.map(\.description)
         }
-        return Validator(registry: .standard).validate(workflow, inputs: nil)
+        // Plugin types resolve as in `rig`, with the shipped example plugins in the search path.
+        let plugins = PluginRegistrar(locator: PluginLocator(
+            folders: PluginLocator(workflow: workflow).folders + [root.appendingPathComponent("docs/examples/plugins").path],
+            searchPath: [])).register(for: workflow, into: .standard)
+        return (plugins.diagnostics + Validator(registry: plugins.registry).validate(workflow, inputs: nil))
             .filter { $0.severity == .error && !$0.message.contains("required input") }
             .map(\.description)
     }

@@ -9,12 +9,15 @@ struct PlanPrinter {
     func text() throws -> String {
         let workflow = session.workflow
         var out = "workflow \(workflow.name): \(workflow.steps.count) steps\n"
+        let layered = workflow.steps.contains { !$0.changes.isEmpty || $0.location.map { $0.file != session.path } ?? false }
+            || !workflow.disabledSteps.isEmpty
         for (index, wave) in StepGraph(workflow).waves().enumerated() {
             out += "\nwave \(index + 1)\n"
             for id in wave {
                 guard let step = workflow.step(id), let type = session.registry.type(named: step.type) else { continue }
                 let hosts = session.hosts(for: step)
                 out += "  step \(id) (\(step.type)) on \(hosts.map(\.name).joined(separator: ", "))\n"
+                if layered { out += origin(of: step) }
                 if !step.needs.isEmpty { out += "    needs: \(step.needs.joined(separator: ", "))\n" }
                 if let when = step.when { out += "    when: \(when.source)\n" }
                 for host in hosts {
@@ -23,7 +26,23 @@ struct PlanPrinter {
                 }
             }
         }
+        for (id, location) in workflow.disabledSteps.sorted(by: { $0.key < $1.key }) {
+            out += "\ndisabled: \(id) (\(relative(location)))\n"
+        }
         return out
+    }
+
+    /// `from: base.yaml:12, changed in site.yaml:30` for a workflow built from overlays.
+    private func origin(of step: Step) -> String {
+        var text = "    from: " + (step.location.map(relative) ?? "?")
+        if !step.changes.isEmpty { text += ", changed in " + step.changes.map(relative).joined(separator: ", ") }
+        return text + "\n"
+    }
+
+    private func relative(_ location: SourceLocation) -> String {
+        let folder = (session.path as NSString).deletingLastPathComponent + "/"
+        let file = location.file.hasPrefix(folder) ? String(location.file.dropFirst(folder.count)) : location.file
+        return "\(file):\(location.line)"
     }
 
     private func taskText(step: Step, type: any StepType, host: InventoryHost) throws -> String {

@@ -26,15 +26,18 @@ struct WorkflowSession {
             throw CLIError.fileNotFound(file, what: "inputs file (--inputs)")
         }
         let loader = WorkflowLoader(registry: registry)
-        let workflow = try loader.load(workflowAt: path, inventoryAt: options.inventory.map(absolutePath))
+        var workflow = try loader.load(workflowAt: path, inventoryAt: options.inventory.map(absolutePath))
+        let plugins = PluginRegistrar(locator: PluginLocator(workflow: workflow)).register(for: workflow, into: registry)
+        let registry = plugins.registry
+        workflow.sourceFiles += plugins.localExecutables
         // Input problems and the workflow's own problems are reported together, in file order.
         var inputs: OrderedDictionary<String, Value>?
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = plugins.diagnostics
         do {
             inputs = try InputResolver.resolve(
                 workflow, assignments: options.inputAssignments, files: options.inputFiles.map(absolutePath))
         } catch {
-            diagnostics = error.diagnostics
+            diagnostics += error.diagnostics
         }
         diagnostics += Validator(registry: registry).validate(workflow, inputs: inputs)
         guard let inputs, !diagnostics.contains(where: { $0.severity == .error }) else {

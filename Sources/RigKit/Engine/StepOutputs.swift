@@ -23,4 +23,10 @@ public struct StepOutputs: Sendable, Hashable {
     public func outputs(of task: TaskID) -> OrderedDictionary<String, String>? { values[task.step]?[task.host] }
 
     public func hasOutputs(step: String) -> Bool { values[step] != nil }
+
+    /// All outputs of `step` on `host`, or of its first host by name when it did not run there.
+    public func outputs(ofStep step: String, host: String) -> OrderedDictionary<String, String>? {
+        guard let byHost = values[step] else { return nil }
+        return byHost[host] ?? byHost.keys.sorted().first.flatMap { byHost[$0] }
+    }
 }

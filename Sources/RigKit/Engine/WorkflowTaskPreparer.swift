@@ -48,9 +48,13 @@ public struct WorkflowTaskPreparer: TaskPreparer {
         }
         let context = context(for: host, outputs: outputs, mode: .execute)
         let rendered = try TaskRenderer.render(step, schema: type.schema, in: context)
-        let invocation = StepInvocation(
+        var invocation = StepInvocation(
             step: step, task: task, host: host, parameters: rendered.parameters, inventory: workflow.inventory,
             mode: .execute)
+        var upstream: OrderedDictionary<String, OrderedDictionary<String, String>> = [:]
+        for need in step.needs { upstream[need] = outputs.outputs(ofStep: need, host: host.name) ?? [:] }
+        invocation.workflowContext = InvocationContext(
+            workflowName: workflow.name, inputs: inputs, secrets: secrets, upstreamOutputs: upstream)
         return PreparedTask(
             invocation: invocation, runs: rendered.runs,
             guardCommand: rendered.guardScript.map { Command($0, summary: "unless") },

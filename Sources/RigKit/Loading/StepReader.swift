@@ -1,5 +1,16 @@
+import Foundation
 import RigModel
 import Yams
+
+/// One entry of `steps:` as written, with what an overlay needs to merge it.
+struct StepEntry {
+    var step: Step
+    /// The keys the entry writes (an overlay's change replaces only these).
+    var keys: Set<String> = []
+    /// `before: [ID]`: those steps need this one.
+    var before: [(String, SourceLocation)] = []
+    var disabled = false
+}
 
 /// One entry of `steps:`.
 extension NodeReader {
@@ -9,29 +20,61 @@ extension NodeReader {
     ]
     static let retryKeys = ["count", "backoff", "max_delay", "jitter"]
     static let outputKeys = ["secret", "description"]
+    /// Keys only a workflow that `extends:` another may use in a step.
+    static let overlayStepKeys = ["before", "disabled"]
 
     func steps(_ node: Node) -> [Step] {
+        stepEntries(node, overlay: false).map(\.step)
+    }
+
+    /// The entries of `steps:`. In an overlay (`overlay: true`) an entry may leave out `type`
+    /// (it changes a step of the base) and may use `before:` and `disabled:`.
+    func stepEntries(_ node: Node, overlay: Bool) -> [StepEntry] {
         guard case .sequence(let items) = node else {
             error("'steps' must be a list of steps, not \(describe(node))", at: node, hint: "start each step with '- id: NAME'")
             return []
         }
-        if items.isEmpty { error("'steps' is empty", at: node, hint: "add at least one step") }
-        return items.compactMap(step)
+        if items.isEmpty, !overlay { error("'steps' is empty", at: node, hint: "add at least one step") }
+        return items.compactMap { step($0, overlay: overlay) }
     }
 
-    private func step(_ node: Node) -> Step? {
+    private func step(_ node: Node, overlay: Bool) -> StepEntry? {
         guard let fields = mapping(node, "a step", hint: "a step is a map with at least 'id' and 'type'") else { return nil }
-        checkKeys(fields, allowed: Self.stepKeys, in: "a step")
+        if overlay {
+            checkKeys(fields, allowed: Self.stepKeys + Self.overlayStepKeys, in: "a step")
+        } else {
+            for field in fields where Self.overlayStepKeys.contains(field.key) {
+                error("'\(field.key)' is only allowed in a workflow that extends another", at: field.keyNode,
+                      hint: field.key == "before"
+                          ? "in this file, add this step's id to the `needs:` of the later step instead"
+                          : "remove the step, or write an overlay with `extends: \((file.path as NSString).lastPathComponent)` that disables it; see docs/workflow-format.md")
+            }
+            checkKeys(fields.filter { !Self.overlayStepKeys.contains($0.key) }, allowed: Self.stepKeys, in: "a step")
+        }
         let idField = fields.first { $0.key == "id" }
         let typeField = fields.first { $0.key == "type" }
         let id = idField.flatMap { string($0.value, "id") }
         let type = typeField.flatMap { string($0.value, "type") }
         let name = id.map { "step '\($0)'" } ?? "this step"
         if idField == nil { error("\(name) has no 'id'", at: node, hint: "give every step a unique id: `id: install-docker`") }
-        if typeField == nil { error("\(name) has no 'type'", at: node, hint: "give the step type, e.g. `type: shell`; `rig steps` lists them") }
-        var step = Step(id: id ?? "", type: type ?? "", location: location(node))
+        if typeField == nil, !overlay { error("\(name) has no 'type'", at: node, hint: "give the step type, e.g. `type: shell`; `rig steps` lists them") }
+        var entry = StepEntry(step: Step(id: id ?? "", type: type ?? "", location: location(node)))
         for field in fields {
-            step.fieldLocations[field.key] = location(field.value)
+            entry.keys.insert(field.key)
+            entry.step.fieldLocations[field.key] = location(field.value)
+            switch field.key {
+            case "before": entry.before = names(field.value, "before") ?? []
+            case "disabled": entry.disabled = bool(field.value, "disabled") ?? false
+            default: break
+            }
+        }
+        entry.step = stepFields(fields, into: entry.step)
+        return id == nil || (type == nil && !overlay) ? nil : entry
+    }
+
+    private func stepFields(_ fields: [MappingEntry], into step: Step) -> Step {
+        var step = step
+        for field in fields {
             let value = field.value
             switch field.key {
             case "description": step.description = string(value, "description")
@@ -56,7 +99,7 @@ extension NodeReader {
             default: break
             }
         }
-        return id == nil || type == nil ? nil : step
+        return step
     }
 
     /// Records `needs[0]`, `needs[1]`, ... in the step's field locations so each name can be pointed at.

@@ -6,7 +6,7 @@ import Yams
 /// problem at once with its file:line:column. Semantic checks (references, cycles, schemas)
 /// are the `Validator`'s.
 public struct WorkflowLoader {
-    public static let workflowKeys = ["name", "description", "inputs", "secrets", "hosts", "pools", "steps"]
+    public static let workflowKeys = ["name", "description", "extends", "disable", "inputs", "secrets", "hosts", "pools", "steps"]
 
     public let registry: StepTypeRegistry
 
@@ -25,13 +25,36 @@ public struct WorkflowLoader {
     }
 
     private func read(_ path: String, inventoryPath: String?, problems: DiagnosticCollector) -> Workflow? {
+        guard var workflow = readLayers(path, chain: [], hostsReplaced: inventoryPath != nil, problems: problems) else { return nil }
+        if let inventoryPath {
+            workflow.inventory = readInventory(at: inventoryPath, referencedFrom: nil, problems: problems)
+            workflow.sourceFiles.append(inventoryPath)
+        }
+        return workflow
+    }
+
+    /// Reads `path`; when it `extends:` another workflow, reads that first (recursively) and
+    /// merges this file over it. `chain` holds the files that extend this one, to catch loops.
+    /// With `hostsReplaced` (`--inventory`), `hosts:` is not read.
+    private func readLayers(
+        _ path: String, chain: [(file: String, at: SourceLocation)], hostsReplaced: Bool, problems: DiagnosticCollector
+    ) -> Workflow? {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
-        guard let file = YAMLFile.read(path, what: "workflow", diagnostics: &diagnostics) else { return nil }
+        guard let file = YAMLFile.read(path, what: "workflow", diagnostics: &diagnostics, at: chain.last?.at) else { return nil }
         guard let root = file.compose(diagnostics: &diagnostics) else { return nil }
         let reader = NodeReader(file: file, problems: problems)
         guard let fields = reader.mapping(root, "a workflow file", hint: "a workflow is a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md") else { return nil }
         reader.checkKeys(fields, allowed: Self.workflowKeys, in: "a workflow")
+
+        if let extendsField = fields.first(where: { $0.key == "extends" }) {
+            return readOverlay(file, fields: fields, extends: extendsField, reader: reader, chain: chain,
+                               hostsReplaced: hostsReplaced, problems: problems)
+        }
+        if let disable = fields.first(where: { $0.key == "disable" }) {
+            reader.error("'disable' is only allowed in a workflow that extends another", at: disable.keyNode,
+                         hint: "add `extends: FILE` naming the workflow whose steps you disable, or remove the steps here")
+        }
 
         var workflow = Workflow(name: Self.defaultName(path), sourceFiles: [path])
         var hostsNode: Node?
@@ -50,20 +73,66 @@ public struct WorkflowLoader {
         if !fields.contains(where: { $0.key == "steps" }) {
             problems.error("the workflow has no 'steps'", at: reader.location(root), hint: "add a `steps:` list; see docs/workflow-format.md")
         }
-
-        if let inventoryPath {
-            workflow.inventory = readInventory(at: inventoryPath, referencedFrom: nil, problems: problems)
-            workflow.sourceFiles.append(inventoryPath)
-        } else if let hostsNode {
-            if case .scalar(let s) = hostsNode, case .string(let relative) = NodeReader.value(of: s) {
-                let inventoryFile = Self.resolve(relative, relativeTo: path)
-                workflow.inventory = readInventory(at: inventoryFile, referencedFrom: reader.location(hostsNode), problems: problems)
-                workflow.sourceFiles.append(inventoryFile)
-            } else {
-                workflow.inventory = Inventory(hosts: reader.inventoryHosts(hostsNode))
-            }
+        if let hostsNode, !hostsReplaced, let inventory = hosts(hostsNode, reader: reader, file: path, problems: problems) {
+            workflow.inventory = inventory.inventory
+            workflow.sourceFiles += inventory.file.map { [$0] } ?? []
         }
         return workflow
+    }
+
+    private func readOverlay(
+        _ file: YAMLFile, fields: [MappingEntry], extends extendsField: MappingEntry, reader: NodeReader,
+        chain: [(file: String, at: SourceLocation)], hostsReplaced: Bool, problems: DiagnosticCollector
+    ) -> Workflow? {
+        let path = file.path
+        guard let reference = reader.string(extendsField.value, "extends") else { return nil }
+        let here = reader.location(extendsField.value)
+        guard let basePath = ExtendsResolver.resolve(reference, from: path) else {
+            problems.error("'\(reference)' (extends) is neither a file relative to this one nor a workflow in a 'workflows' folder", at: here,
+                           hint: "write a path relative to this file (`extends: ../workflows/tator-multinode.yaml`) or the name of a file in the `workflows/` folder beside this file or above it; see docs/workflow-format.md")
+            return nil
+        }
+        let links = chain + [(path, here)]
+        if let loopStart = links.firstIndex(where: { ExtendsResolver.same($0.file, basePath) }) {
+            let names = (links[loopStart...].map(\.file) + [basePath]).map { ($0 as NSString).lastPathComponent }
+            problems.error("workflows extend each other in a loop: \(names.joined(separator: " -> "))", at: here,
+                           hint: "each arrow means 'extends'; remove the `extends:` that closes the loop")
+            return nil
+        }
+        guard let base = readLayers(basePath, chain: links, hostsReplaced: hostsReplaced, problems: problems) else { return nil }
+
+        var layer = OverlayLayer(file: path)
+        var inventoryFile: String?
+        for field in fields {
+            switch field.key {
+            case "name": layer.name = reader.string(field.value, "name")
+            case "description": layer.description = reader.string(field.value, "description")
+            case "inputs": layer.inputs = reader.inputs(field.value)
+            case "secrets": layer.secrets = reader.secrets(field.value)
+            case "pools": layer.pools = reader.pools(field.value)
+            case "steps": layer.steps = reader.stepEntries(field.value, overlay: true)
+            case "disable": layer.disable = reader.names(field.value, "disable") ?? []
+            case "hosts" where !hostsReplaced:
+                if let inventory = hosts(field.value, reader: reader, file: path, problems: problems) {
+                    layer.inventory = inventory.inventory
+                    inventoryFile = inventory.file
+                }
+            default: break
+            }
+        }
+        var merged = OverlayMerger(problems: problems).merge(layer, onto: base)
+        merged.sourceFiles.append(path)
+        if let inventoryFile { merged.sourceFiles.append(inventoryFile) }
+        return merged
+    }
+
+    /// `hosts:` inline, or the path of an inventory file.
+    private func hosts(_ node: Node, reader: NodeReader, file path: String, problems: DiagnosticCollector) -> (inventory: Inventory, file: String?)? {
+        if case .scalar(let s) = node, case .string(let relative) = NodeReader.value(of: s) {
+            let inventoryFile = Self.resolve(relative, relativeTo: path)
+            return (readInventory(at: inventoryFile, referencedFrom: reader.location(node), problems: problems), inventoryFile)
+        }
+        return (Inventory(hosts: reader.inventoryHosts(node)), nil)
     }
 
     private func readInventory(at path: String, referencedFrom reference: SourceLocation?, problems: DiagnosticCollector) -> Inventory {

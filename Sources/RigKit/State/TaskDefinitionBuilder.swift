@@ -29,10 +29,12 @@ public enum TaskDefinitionBuilder {
             let invocation = StepInvocation(
                 step: step, task: task, host: host, parameters: try ParameterBinder.bind(step, schema: schema, in: context),
                 inventory: workflow.inventory, mode: .display)
-            definitions.append(TaskDefinition(
+            var definition = TaskDefinition(
                 invocation: invocation, schema: schema, needs: needs(task),
                 guardCommand: try step.unless.map { (t) throws(RenderError) in try Renderer.renderText(t, in: context) },
-                condition: try step.when.map { (t) throws(RenderError) in try Renderer.renderText(t, in: context) }))
+                condition: try step.when.map { (t) throws(RenderError) in try Renderer.renderText(t, in: context) })
+            if let version = registry.type(named: step.type)?.implementationVersion { definition.stepType += "@" + version }
+            definitions.append(definition)
         }
         return definitions
     }

@@ -17,6 +17,8 @@ public struct StepInvocation: Sendable {
     public var parameters: OrderedDictionary<String, Value>
     public var inventory: Inventory
     public var mode: Mode
+    /// What the run knows beyond the step's parameters; filled in by the engine when it runs a task.
+    public var workflowContext = InvocationContext()
 
     public init(step: Step, task: TaskID, host: InventoryHost, parameters: OrderedDictionary<String, Value>,
                 inventory: Inventory, mode: Mode) {
@@ -31,6 +33,27 @@ public struct StepInvocation: Sendable {
     public func string(_ name: String) -> String? { parameters[name]?.stringValue }
     public func int(_ name: String) -> Int? { parameters[name]?.intValue }
     public func bool(_ name: String) -> Bool? { parameters[name]?.boolValue }
+}
+
+/// The run around one task, for step types that hand it on (executable plugins).
+public struct InvocationContext: Sendable {
+    public var workflowName: String
+    public var inputs: OrderedDictionary<String, Value>
+    /// The run's secrets (`.execute` mode only); a step type passes on only those it declares.
+    public var secrets: SecretValues
+    /// Outputs of the steps this step needs, by step id (of the task on the same host, else the
+    /// step's first host by name).
+    public var upstreamOutputs: OrderedDictionary<String, OrderedDictionary<String, String>>
+
+    public init(
+        workflowName: String = "", inputs: OrderedDictionary<String, Value> = [:], secrets: SecretValues = SecretValues(),
+        upstreamOutputs: OrderedDictionary<String, OrderedDictionary<String, String>> = [:]
+    ) {
+        self.workflowName = workflowName
+        self.inputs = inputs
+        self.secrets = secrets
+        self.upstreamOutputs = upstreamOutputs
+    }
 }
 
 /// How a finished task went, when it did not fail.
@@ -105,6 +128,9 @@ public protocol StepType: Sendable {
     /// One line for `rig steps`.
     var summary: String { get }
     var schema: ParameterSchema { get }
+    /// Identifies the implementation when it can change without rig changing (a plugin's
+    /// executable digest): part of every task's fingerprint, so a new version reruns on resume.
+    var implementationVersion: String? { get }
     /// Checks beyond the schema (rules across parameters); parameters are rendered where they
     /// can be at load time (`context.render`).
     func validate(_ step: Step, context: ValidationContext) -> [Diagnostic]
@@ -115,6 +141,8 @@ public protocol StepType: Sendable {
 }
 
 extension StepType {
+    public var implementationVersion: String? { nil }
+
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] { [] }
 
     public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {

@@ -27,6 +27,9 @@ struct ChildProcess {
         /// /dev/fd (a script read with `. /dev/fd/3` after sudo).
         var inputReader: uid_t?
         var output: Output
+        /// When set, stdout goes to this descriptor on its own and only stderr to `output`
+        /// (a plugin's JSON reply is kept apart from its log).
+        var standardOutput: Int32? = nil
         /// stdout and stderr are a new pseudo-terminal, the child's controlling terminal (stream output only).
         var pseudoTerminal = false
         var timeout: Duration?
@@ -96,7 +99,7 @@ struct ChildProcess {
                     request.executable.withCString { path in
                         var spawn = rig_spawn_request(
                             path: path, argv: argv, envp: envp, cwd: request.workingDirectory == nil ? nil : cwd,
-                            stdin_fd: childIn, stdout_fd: childOut, stderr_fd: childOut,
+                            stdin_fd: childIn, stdout_fd: request.standardOutput ?? childOut, stderr_fd: childOut,
                             controlling_tty: request.pseudoTerminal ? 1 : 0)
                         return rig_spawn(&spawn, &pid)
                     }

@@ -114,6 +114,10 @@ struct ReferenceChecks {
 
     private func checkOutput(step id: String, name: String, usedBy step: Step) -> Problem? {
         guard let producer = stepsByID[id] else {
+            if let disabled = workflow.disabledSteps[id] {
+                return Problem(message: "step '\(step.id)' uses steps.\(id).outputs.\(name), but '\(id)' is disabled at \(disabled)",
+                               hint: "keep '\(id)' (remove it from `disable`), or change '\(step.id)' in the overlay so it does not use that output")
+            }
             return Problem(message: "unknown step '\(id)' in steps.\(id).outputs.\(name)",
                            hint: Self.hint(id, workflow.steps.map(\.id), orElse: nil))
         }

@@ -33,7 +33,8 @@ public struct Validator {
                 problems.append(.error("step '\(step.id)' has the unknown type '\(step.type)'",
                                        at: step.fieldLocations["type"] ?? step.location,
                                        hint: (Suggestion.didYouMean(step.type, in: registry.names).map { $0 + " " } ?? "")
-                                           + "`rig steps` lists the step types"))
+                                           + "`rig steps` lists the step types"
+                                           + (step.type.contains(".") ? "; a plugin type needs an executable `plugins/rig-step-\(step.type)` beside the workflow or on PATH" : "")))
             }
         }
         return problems.sortedByLocation()
@@ -79,10 +80,22 @@ public struct Validator {
     private func cycleProblems(graph: StepGraph, stepsByID: [String: Step]) -> [Diagnostic] {
         graph.cycles().map { cycle in
             let step = stepsByID[cycle[0]]
-            let location = step?.fieldLocations["needs"] ?? step?.location
+            let location = Self.overlayEdge(in: cycle, stepsByID: stepsByID) ?? step?.fieldLocations["needs"] ?? step?.location
             return .error("steps form a cycle: \(cycle.joined(separator: " -> "))", at: location,
                           hint: "each arrow means 'needs'; a step cannot wait for itself, so remove one of these needs")
         }
+    }
+
+    /// In a cycle of a workflow built from overlays, the `needs` (or `before`) entry written in
+    /// another file than the step it belongs to: the overlay line that closed the loop.
+    private static func overlayEdge(in cycle: [String], stepsByID: [String: Step]) -> SourceLocation? {
+        for (i, id) in cycle.enumerated() {
+            guard let step = stepsByID[id], let next = cycle.dropFirst(i + 1).first ?? cycle.first,
+                  let index = step.needs.firstIndex(of: next),
+                  let location = step.fieldLocations["needs[\(index)]"], location.file != step.location?.file else { continue }
+            return location
+        }
+        return nil
     }
 
     private func targetProblems(_ step: Step, inventory: Inventory) -> [Diagnostic] {

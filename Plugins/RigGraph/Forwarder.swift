@@ -1,0 +1,1 @@
+../RigValidate/Forwarder.swift
