@@ -60,7 +60,8 @@ let package = Package(
         // Test helpers shared by test targets (real sshd servers on loopback); only test targets depend on it.
         .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
-        .executableTarget(name: "rig-bench", dependencies: ["RigKit"]),
+        // `rig-bench ssh` runs against the test fixture's sshd servers.
+        .executableTarget(name: "rig-bench", dependencies: ["RigKit", "RigSSH", "RigTestSupport"]),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
         .testTarget(name: "RigKitTests", dependencies: ["RigKit"]),

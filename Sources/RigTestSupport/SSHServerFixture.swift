@@ -125,7 +125,7 @@ public final class SSHServerFixture: @unchecked Sendable {
     /// its open connections (the commands they ran are left to the remote wrapper's cleanup).
     public func stop(_ index: Int) {
         guard let pid = lock.withLock({ pids.removeValue(forKey: index) }) else { return }
-        let tree = Self.descendants(of: pid).filter { Self.command(of: $0) == "sshd" }
+        let tree = Self.descendants(of: pid).filter { Self.command(of: $0).hasPrefix("sshd") }
         for process in [pid] + tree { kill(process, SIGKILL) }
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)

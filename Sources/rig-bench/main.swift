@@ -10,6 +10,11 @@ import RigModel
 if CommandLine.arguments.dropFirst().first == "state" {
     StateBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.dropFirst().first == "ssh" {
+    SSHBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
+    Bench.removeFiles()
+    exit(0)
+}
 
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let ninja = options.ninja ? Ninja.find() : nil
