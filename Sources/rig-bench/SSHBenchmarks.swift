@@ -17,6 +17,10 @@ enum SSHBenchmarks {
         var hosts = 3
         var warmRuns = 200
         var ansible: String?
+        /// Steps in the ansible playbook (default: as many as rig's); ansible is slow enough that
+        /// a shorter playbook gives its per-task figure in reasonable time.
+        var ansibleSteps: Int?
+        var pipelining: [Bool] = [false, true]
 
         init(_ arguments: [String]) {
             var iterator = arguments.makeIterator()
@@ -26,8 +30,15 @@ enum SSHBenchmarks {
                 case "--hosts": hosts = min(8, iterator.next().flatMap { Int($0) } ?? hosts)
                 case "--warm-runs": warmRuns = iterator.next().flatMap { Int($0) } ?? warmRuns
                 case "--ansible": ansible = iterator.next()
+                case "--ansible-steps": ansibleSteps = iterator.next().flatMap { Int($0) }
+                case "--pipelining":
+                    switch iterator.next() {
+                    case "on": pipelining = [true]
+                    case "off": pipelining = [false]
+                    default: pipelining = [false, true]
+                    }
                 default:
-                    print("usage: rig-bench ssh [--steps N] [--hosts H (≤ 8)] [--warm-runs N] [--ansible PATH-TO-ansible-playbook]")
+                    print("usage: rig-bench ssh [--steps N] [--hosts H (≤ 8)] [--warm-runs N] [--ansible PATH-TO-ansible-playbook] [--ansible-steps N] [--pipelining on|off|both]")
                     exit(2)
                 }
             }
@@ -44,33 +55,42 @@ enum SSHBenchmarks {
         do {
             fixture = try SSHServerFixture(count: options.hosts)
         } catch {
-            print("rig-bench ssh: cannot start the test sshd servers: \(error)")
+            say("rig-bench ssh: cannot start the test sshd servers: \(error)")
             exit(1)
         }
         defer { fixture.shutdown() }
         let work = Bench.temporaryDirectory("ssh")
-        print("rig-bench ssh: \(options.hosts) sshd servers on loopback (\(fixture.servers.map { "\($0.address):\($0.port)" }.joined(separator: ", ")))")
-        print("")
+        say("rig-bench ssh: \(options.hosts) sshd servers on loopback (\(fixture.servers.map { "\($0.address):\($0.port)" }.joined(separator: ", ")))")
+        say("")
 
         let warm = warmOverhead(fixture, runs: options.warmRuns, work: work)
-        print("== one remote `true` on a warm connection (median of \(options.warmRuns))")
-        print(String(format: "bare ssh over a master connection:   %7.2f ms", warm.bare * 1e3))
-        print(String(format: "rig SSH transport (wrapper, stdin):  %7.2f ms   (rig's overhead: %+.2f ms)", warm.rig * 1e3, (warm.rig - warm.bare) * 1e3))
-        print("")
+        say("== one remote `true` on a warm connection (median of \(options.warmRuns))")
+        say(String(format: "bare ssh over a master connection:   %7.2f ms", warm.bare * 1e3))
+        say(String(format: "rig SSH transport (wrapper, stdin):  %7.2f ms   (rig's overhead: %+.2f ms)", warm.rig * 1e3, (warm.rig - warm.bare) * 1e3))
+        say("")
 
-        print("== \(options.steps) steps × \(options.hosts) hosts, each step `true` on every host, each step needing the previous")
+        say("== \(options.steps) steps × \(options.hosts) hosts, each step `true` on every host, each step needing the previous")
         let rigSeconds = rigRun(fixture, steps: options.steps, work: work)
         let tasks = Double(options.steps * options.hosts)
-        print(String(format: "rig (jobs %d, one task per host at once): %8.2f s   %7.2f ms per task", ExecutionOptions.defaultJobs, rigSeconds, rigSeconds * 1e3 / tasks))
+        say(String(format: "rig (jobs %d, one task per host at once): %8.2f s   %7.2f ms per task", ExecutionOptions.defaultJobs, rigSeconds, rigSeconds * 1e3 / tasks))
         guard let ansible = options.ansible else {
-            print("ansible-playbook not found (pip install ansible-core, or --ansible PATH): no comparison")
+            say("ansible-playbook not found (pip install ansible-core, or --ansible PATH): no comparison")
             return
         }
-        for pipelining in [false, true] {
-            guard let seconds = ansibleRun(ansible, fixture, steps: options.steps, pipelining: pipelining, work: work) else { continue }
-            print(String(format: "ansible-core (forks 5, linear, pipelining %@): %8.2f s   %7.2f ms per task   rig is %.1f× faster",
-                         pipelining ? "on " : "off", seconds, seconds * 1e3 / tasks, seconds / rigSeconds))
+        let ansibleSteps = options.ansibleSteps ?? options.steps
+        let ansibleTasks = Double(ansibleSteps * options.hosts)
+        let rigPerTask = rigSeconds / tasks
+        for pipelining in options.pipelining {
+            guard let seconds = ansibleRun(ansible, fixture, steps: ansibleSteps, pipelining: pipelining, work: work) else { continue }
+            say(String(format: "ansible-core (%d steps, forks 5, linear, pipelining %@): %8.2f s   %7.2f ms per task   rig is %.1f× faster per task",
+                         ansibleSteps, pipelining ? "on " : "off", seconds, seconds * 1e3 / ansibleTasks, seconds / ansibleTasks / rigPerTask))
         }
+    }
+
+    /// Prints and flushes at once, so figures survive a bench stopped half-way.
+    private static func say(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 
     // MARK: - Warm overhead
