@@ -66,7 +66,7 @@ let package = Package(
         // Test helpers shared by test targets (real sshd servers on loopback); only test targets depend on it.
         .target(name: "RigTestSupport", dependencies: ["RigModel"]),
         .executableTarget(name: "rig", dependencies: ["RigCLI"]),
-        .executableTarget(name: "rig-bench", dependencies: ["RigKit", "RigVersioning"]),
+        .executableTarget(name: "rig-bench", dependencies: ["RigKit", "RigVersioning", "RigSSH", "RigTestSupport"]),
         // Thin forwarders to the `rig` executable (a plugin cannot depend on libraries).
         .plugin(
             name: "RigValidate",

@@ -125,7 +125,7 @@ public final class SSHServerFixture: @unchecked Sendable {
     /// its open connections (the commands they ran are left to the remote wrapper's cleanup).
     public func stop(_ index: Int) {
         guard let pid = lock.withLock({ pids.removeValue(forKey: index) }) else { return }
-        let tree = Self.descendants(of: pid).filter { Self.command(of: $0) == "sshd" }
+        let tree = Self.descendants(of: pid).filter { Self.command(of: $0).hasPrefix("sshd") }
         for process in [pid] + tree { kill(process, SIGKILL) }
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
@@ -179,14 +179,18 @@ public final class SSHServerFixture: @unchecked Sendable {
             AcceptEnv none
 
             """
+        // A home of the server's own: sessions never read the real user's dotfiles (a heavy
+        // ~/.bashrc would dominate every command's cost). sshd uses only the first SetEnv line.
+        var environment = ["HOME=\(server.directory)"]
         if let password = fakeSudoPassword {
             let bin = server.directory + "/bin"
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
             try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: server.directory + "/sudo.password"))
             try Data(Self.fakeSudo(home: server.directory).utf8).write(to: URL(fileURLWithPath: bin + "/sudo"))
             chmod(bin + "/sudo", 0o755)
-            config += "SetEnv PATH=\(bin):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+            environment.append("PATH=\(bin):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         }
+        config += "SetEnv " + environment.joined(separator: " ") + "\n"
         try Data(config.utf8).write(to: URL(fileURLWithPath: server.directory + "/sshd_config"))
     }
 

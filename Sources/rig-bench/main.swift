@@ -20,6 +20,11 @@ if CommandLine.arguments.dropFirst().first == "checkpoint" {
 if CommandLine.arguments.dropFirst().first == "state" {
     StateBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.dropFirst().first == "ssh" {
+    SSHBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
+    Bench.removeFiles()
+    exit(0)
+}
 
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let ninja = options.ninja ? Ninja.find() : nil

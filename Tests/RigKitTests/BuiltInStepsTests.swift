@@ -13,8 +13,8 @@ import RigModel
                               inventory: Inventory(), mode: .execute)
     }
 
-    @Test func theRegistryHoldsTheFourBuiltIns() {
-        #expect(StepTypeRegistry.builtIns.names == ["group", "noop", "shell", "wait"])
+    @Test func theRegistryHoldsTheBuiltIns() {
+        #expect(StepTypeRegistry.builtIns.names == ["facts", "group", "noop", "shell", "wait"])
         #expect(StepTypeRegistry.builtIns.type(named: "shell")?.schema.parameter("run")?.required == true)
     }
 

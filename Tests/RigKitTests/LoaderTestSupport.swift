@@ -71,6 +71,7 @@ func fakeRegistry() -> StepTypeRegistry {
     registry.register(FakeNoop(name: "group"))
     registry.register(FakeWait())
     registry.register(FakeKinds())
+    registry.register(FactsStep())
     return registry
 }
 

@@ -197,6 +197,31 @@ struct SchedulerSimulation {
         #expect(sim.outcome(graph, "e") == .skipped(.runStopped))
     }
 
+    @Test func oneHostFailingStopsTheRunButNotTheOtherHostsOfItsStep() throws {
+        let graph = try F.graph(Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [
+            F.step("fan", on: ["all"]), F.step("next", needs: ["fan"], on: ["all"]), F.step("unrelated", on: ["h1"]),
+        ]))
+        // jobs 1: fan@h1 fails while fan@h2 and fan@h3 still wait for a slot.
+        let sim = SchedulerSimulation(graph, .init(jobs: 1), failing: ["fan@h1"])
+        #expect(sim.violations.isEmpty)
+        #expect(sim.outcome(graph, "fan", "h2") == .succeeded(.changed))
+        #expect(sim.outcome(graph, "fan", "h3") == .succeeded(.changed))
+        #expect(sim.outcome(graph, "next", "h2") == .skipped(.upstreamFailed("fan@h1")))
+        #expect(sim.outcome(graph, "unrelated", "h1") == .skipped(.runStopped))
+    }
+
+    @Test func stoppingTheRunAfterAFailureAlsoSkipsTheFailedStepsWaitingHosts() throws {
+        let graph = try F.graph(Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [F.step("fan", on: ["all"])]))
+        var scheduler = Scheduler(graph: graph, limits: .init(jobs: 1))
+        _ = scheduler.begin()
+        let first = scheduler.next()!
+        _ = scheduler.finish(first, succeeded: false)
+        let update = scheduler.stop()
+        #expect(update.skipped.count == 2 && update.skipped.allSatisfy { $0.reason == .runStopped })
+        #expect(scheduler.next() == nil)
+        #expect(scheduler.isComplete)
+    }
+
     @Test func keepGoingRunsEveryBranchThatDoesNotNeedTheFailure() throws {
         let graph = try F.graph(Workflow(name: "w", steps: [
             F.step("a"), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]), F.step("d"), F.step("e", needs: ["d"]),

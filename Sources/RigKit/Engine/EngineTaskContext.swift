@@ -11,6 +11,8 @@ struct EngineTaskContext: TaskContext {
     let log: any TaskLog
     let cancellation: CancellationToken
     let processStarted: @Sendable (Int32) -> Void
+    /// The run's facts, shared by all its tasks.
+    let facts: HostFactsCache
 
     /// How much of the log a failure message quotes.
     static let failureTailLines = 10
@@ -24,6 +26,17 @@ struct EngineTaskContext: TaskContext {
             target = delegate
         }
         return ReportingTransport(base: try transports.transport(for: target), processStarted: processStarted)
+    }
+
+    func facts(of hostName: String?) throws -> HostFacts {
+        var target = host
+        if let name = hostName, name != host.name {
+            guard let other = inventory.host(named: name) else {
+                throw StepFailure.failed("task \(task) asks for the facts of '\(name)', which is not a host of the inventory")
+            }
+            target = other
+        }
+        return try facts.facts(of: target, through: transport(for: target.name), log: log, cancellation: cancellation)
     }
 
     func run(_ plan: TaskPlan, invocation: StepInvocation) throws -> TaskResult {

@@ -15,6 +15,7 @@ public final class Executor: @unchecked Sendable {
     private let options: ExecutionOptions
     private let priorResults: [TaskID: PriorResult]
     private let observers: [any ExecutionObserver]
+    private let facts = HostFactsCache()
 
     // Everything below is confined to `queue`.
     private let queue = DispatchQueue(label: "rig.executor")
@@ -150,7 +151,7 @@ public final class Executor: @unchecked Sendable {
             active[t] = entry
             return finish(t, result)
         }
-        if scheduler.isStopped {
+        if !scheduler.mayStart(t) {
             // No new attempt after the run stopped: the last failure stands (or the interruption).
             active[t] = entry
             return reportThenFinish(t, AttemptResult(outcome: cancelReason == nil ? result.outcome : .interrupted))
@@ -184,7 +185,7 @@ public final class Executor: @unchecked Sendable {
 
     /// After the run stopped, tasks waiting to retry end with their last failure.
     private func abandonRetries() {
-        for (t, entry) in active where entry.retry != nil {
+        for (t, entry) in active where entry.retry != nil && !scheduler.mayStart(t) {
             active[t]?.retry = nil
             entry.retry?.cancel()
             reportThenFinish(t, AttemptResult(outcome: cancelReason == nil ? entry.lastOutcome ?? .interrupted : .interrupted))
@@ -307,7 +308,8 @@ public final class Executor: @unchecked Sendable {
         let observers = self.observers
         let context = EngineTaskContext(
             task: id, host: host, inventory: workflow.inventory, transports: transports, log: log, cancellation: token,
-            processStarted: { group in for observer in observers { observer.processStarted(id, processGroup: group) } })
+            processStarted: { group in for observer in observers { observer.processStarted(id, processGroup: group) } },
+            facts: facts)
         do {
             if let guardCommand = prepared.guardCommand {
                 log.write("# unless: \(EngineTaskContext.headline(guardCommand))\n")

@@ -1,4 +1,5 @@
 import Foundation
+import RigModel
 
 /// A log a child process may write to directly, bypassing `write(_:)`.
 public protocol DirectOutputLog: TaskLog {
@@ -13,8 +14,12 @@ public struct Redactor: Sendable, Hashable {
     /// Longest first, so a secret containing another is masked whole.
     private let secrets: [String]
 
+    /// Each secret is masked as written and in the forms the `shell` and `json` filters give it,
+    /// so a script line that quotes a secret (a command headline in the log) is masked too.
     public init(_ secrets: [String]) {
-        self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+        let values = secrets.filter { !$0.isEmpty }
+        let forms = values + values.map(shellQuote) + values.map { Value.string($0).jsonText }
+        self.secrets = Array(Set(forms)).sorted { $0.count > $1.count }
     }
 
     public var isEmpty: Bool { secrets.isEmpty }

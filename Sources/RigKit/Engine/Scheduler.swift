@@ -78,6 +78,9 @@ public struct Scheduler: Sendable {
     private var failed: [Bool]
     private var doomed: [Bool]
     private var complete: [Bool]
+    /// Steps whose other hosts still run after the run stopped for one host's failure (fail-fast
+    /// stops the workflow, not the hosts of the failing step, unless it is `anyErrorsFatal`).
+    private var spared: [Bool]
     /// Serial steps: batch size (0 = not serial), next unreleased offset, tasks of the batch still out.
     private var batchSize: [Int]
     private var batchNext: [Int]
@@ -115,6 +118,7 @@ public struct Scheduler: Sendable {
         failed = Array(repeating: false, count: stepCount)
         doomed = Array(repeating: false, count: stepCount)
         complete = Array(repeating: false, count: stepCount)
+        spared = Array(repeating: false, count: stepCount)
         batchSize = graph.steps.map { node in
             let hosts = node.tasks.count
             switch node.step.serial {
@@ -132,6 +136,12 @@ public struct Scheduler: Sendable {
     public var runningCount: Int { running }
     public var isStopped: Bool { stopped }
 
+    /// Whether `task` may still start (or retry): always before the run stops; afterwards only
+    /// the other hosts of a step that failed on one host.
+    public func mayStart(_ task: Int) -> Bool {
+        !stopped || spared[graph.stepIndex(ofTask: task)]
+    }
+
     /// Releases the steps that need nothing. Call once, before `next()`.
     public mutating func begin() -> Update {
         var update = Update()
@@ -143,9 +153,9 @@ public struct Scheduler: Sendable {
 
     /// The next task to start, marked running, or nil when none can start now.
     public mutating func next() -> Int? {
-        while !stopped, running < limits.jobs, let entry = ready.popMax() {
+        while running < limits.jobs, let entry = ready.popMax() {
             let t = Int(entry.task)
-            guard state[t] == .ready else { continue }
+            guard state[t] == .ready, mayStart(t) else { continue }
             let h = graph.hostIndex(ofTask: t)
             let limit = hostLimit(forTask: t, host: h)
             if hostRunning[h] >= limit {
@@ -187,7 +197,7 @@ public struct Scheduler: Sendable {
             if batchOutstanding[s] == 0, !failed[s] { releaseBatch(s, &update) }
         }
         if remaining[s] == 0 { completeSteps([s], &update) }
-        if !succeeded, !limits.keepGoing { stopRun(&update) }
+        if !succeeded, !limits.keepGoing { stopRun(&update, sparing: graph.step(ofTask: task).anyErrorsFatal ? nil : s) }
         return update
     }
 
@@ -195,7 +205,12 @@ public struct Scheduler: Sendable {
     /// Running tasks still report through `finish`.
     public mutating func stop() -> Update {
         var update = Update()
-        stopRun(&update)
+        stopRun(&update, sparing: nil)
+        for s in spared.indices where spared[s] {
+            spared[s] = false
+            for t in graph.steps[s].tasks where [.waiting, .ready, .parked].contains(state[t]) { settle(t, .runStopped, &update) }
+        }
+        ready = Heap()
         return update
     }
 
@@ -334,15 +349,17 @@ public struct Scheduler: Sendable {
         }
     }
 
-    private mutating func stopRun(_ update: inout Update) {
+    /// `sparing`: the step whose failure stopped the run; its hosts not yet started still run.
+    private mutating func stopRun(_ update: inout Update, sparing failedStep: Int?) {
         guard !stopped else { return }
         stopped = true
-        for t in state.indices {
+        if let failedStep { spared[failedStep] = true }
+        for t in state.indices where !spared[graph.stepIndex(ofTask: t)] {
             switch state[t] {
             case .waiting, .ready, .parked: settle(t, .runStopped, &update)
             case .running, .done: break
             }
         }
-        ready = Heap()
+        if failedStep == nil { ready = Heap() }
     }
 }

@@ -112,6 +112,17 @@ public protocol TaskContext: Sendable {
     var cancellation: CancellationToken { get }
     /// Runs a plan the standard way: check, then each action in order; parses outputs.
     func run(_ plan: TaskPlan, invocation: StepInvocation) throws -> TaskResult
+    /// OS, CPUs, memory, disk, primary IPv4 address and swap of an inventory host (`nil` name:
+    /// the task's own host), gathered through its transport; the engine caches them per run.
+    func facts(of hostName: String?) throws -> HostFacts
+}
+
+extension TaskContext {
+    /// Gathers the facts afresh each call (contexts without a per-run cache, such as test fakes).
+    public func facts(of hostName: String?) throws -> HostFacts {
+        try HostFactsCache.gather(
+            from: hostName ?? "the task's host", through: transport(for: hostName), log: log, cancellation: cancellation)
+    }
 }
 
 /// A task's log file.
