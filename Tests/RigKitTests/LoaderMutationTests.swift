@@ -48,3 +48,20 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(rejected > 100, "most mutations break the file")
     }
 }
+
+/// Inputs the loader fuzzer found (Tests/LoaderFuzzer/Regressions): each is rejected with a located error.
+@Suite struct LoaderFuzzRegressions {
+    @Test func aFileThatIsNotUTF8IsRejectedAtTheLineAndColumnOfTheBadByte() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LoaderFuzzer/Regressions/not-utf8-in-a-description.yaml")
+        #expect(throws: ValidationFailure.self) { try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: url.path) }
+        do {
+            _ = try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: url.path)
+        } catch {
+            let problem = try #require(error.diagnostics.first)
+            #expect(problem.location?.file == url.path)
+            #expect(problem.location?.line == 13)
+            #expect(problem.message.contains("not valid UTF-8"))
+        }
+    }
+}

@@ -34,7 +34,10 @@ final class YAMLFile {
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            diagnostics.append(.error("\(what) file '\(path)' is not UTF-8 text", at: reference, hint: "save it as UTF-8"))
+            let bad = Self.firstInvalidUTF8(in: data)
+            diagnostics.append(.error(
+                "\(what) file '\(path)' is not UTF-8 text: byte \(bad.offset + 1) is not valid UTF-8",
+                at: SourceLocation(file: path, line: bad.line, column: bad.column), hint: "save it as UTF-8"))
             return nil
         }
         return YAMLFile(path: path, text: text)
@@ -248,5 +251,30 @@ final class YAMLFile {
             if s[i] == "$", s[i + 1] == "{", s[i + 2] == "{" { offsets.append(i); i += 3 } else { i += 1 }
         }
         return offsets
+    }
+}
+
+extension YAMLFile {
+    /// Where the first byte that is not valid UTF-8 stands (found by the loader fuzzer: the error
+    /// had no location). Lines and columns count from 1; the column counts bytes.
+    static func firstInvalidUTF8(in data: Data) -> (offset: Int, line: Int, column: Int) {
+        let bytes = [UInt8](data)
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        var line = 1
+        var lineStart = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+                if scalar == "\n" {
+                    line += 1
+                    lineStart = offset
+                }
+            case .emptyInput, .error:
+                return (offset, line, offset - lineStart + 1)
+            }
+        }
     }
 }
