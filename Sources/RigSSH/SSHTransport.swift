@@ -100,7 +100,10 @@ public struct SSHTransport: Transport {
             throw .timedOut(after: timeout ?? .zero)
         case .exited(let sshStatus):
             if let (exitCode, outputs) = splitter.parsedTrailer {
-                return CommandResult(exitCode: exitCode, outputs: collectOutputs ? OutputLines.parse(outputs) : [:])
+                // Reserved `rig.*` outputs (such as `rig.changed=false`) count even when the step
+                // declares no outputs, as on the local transport.
+                let parsed = OutputLines.parse(outputs)
+                return CommandResult(exitCode: exitCode, outputs: collectOutputs ? parsed : parsed.filter { $0.key.hasPrefix("rig.") })
             }
             let diagnostics = String(decoding: stderrTail, as: UTF8.self)
             if sshStatus == 255 {

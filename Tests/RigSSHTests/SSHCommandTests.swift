@@ -35,6 +35,17 @@ struct SSHCommandTests {
         #expect(log == "no newline at the end")
     }
 
+    /// A step with no declared outputs still says "nothing changed" through `rig.changed=false`
+    /// (the Tator checks do), so a second run over SSH reports ok, as on the local transport.
+    @Test func reservedOutputsComeBackEvenWhenOutputsAreNotCollected() throws {
+        let bed = try SSHTestBed()
+        let (result, _) = try bed.run("""
+            echo "rig.changed=false" >> "$RIG_OUTPUT"
+            echo "other=dropped" >> "$RIG_OUTPUT"
+            """, collectOutputs: false)
+        #expect(result.outputs == ["rig.changed": "false"])
+    }
+
     @Test func valuesWithQuotesSubstitutionsSpacesAndNewlinesArriveLiterally() throws {
         let bed = try SSHTestBed()
         let tricky = #"it's "quoted" $(touch /tmp/rig-pwned) `id` $HOME \ back\slash"# + "\nsecond line  with  spaces\n"

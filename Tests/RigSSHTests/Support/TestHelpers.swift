@@ -45,13 +45,13 @@ final class SSHTestBed: @unchecked Sendable {
     func run(
         _ script: String, on index: Int = 0, environment: [(String, String)] = [], become: Bool = false,
         becomeSettings: Become? = nil, pseudoTerminal: Bool = false, timeout: Duration? = nil,
-        cancellation: CancellationToken = CancellationToken()
+        cancellation: CancellationToken = CancellationToken(), collectOutputs: Bool = true
     ) throws -> (result: CommandResult, log: String) {
         var command = Command(script, become: become, pseudoTerminal: pseudoTerminal, timeout: timeout)
         for (name, value) in environment { command.environment[name] = value }
         let log = RecordingLog()
         let result = try transport(index, become: becomeSettings).run(
-            CommandRequest(command: command, log: log, collectOutputs: true), cancellation: cancellation)
+            CommandRequest(command: command, log: log, collectOutputs: collectOutputs), cancellation: cancellation)
         return (result, log.text)
     }
 }
