@@ -41,7 +41,8 @@ enum ForwarderError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .failed(let count): return count == 0 ? "nothing to check" : "\(count) workflow\(count == 1 ? "" : "s") failed; see the errors above"
+        case .failed(let count):
+            return count == 0 ? "nothing to check" : "\(count) workflow\(count == 1 ? "" : "s") failed; see the errors above"
         }
     }
 }

@@ -12,7 +12,8 @@ enum CLIError: Error, CustomStringConvertible {
         case .unknownStepType(let name, let known):
             return "unknown step type '\(name)'; available: \(known.joined(separator: ", "))"
         case .fileNotFound(let path, let what):
-            return "\(what) '\(path)' does not exist; check the path (relative paths are resolved from \(FileManager.default.currentDirectoryPath))"
+            return
+                "\(what) '\(path)' does not exist; check the path (relative paths are resolved from \(FileManager.default.currentDirectoryPath))"
         case .invalidFlag(let flag, let why):
             return "\(flag): \(why)"
         }

@@ -1,8 +1,9 @@
+import Foundation
+import RigKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import RigKit
 
 /// A rehearsal LAN of simulated Ubuntu hosts on this machine (`rig lab`). Each host has its own
 /// network namespace on the lab's bridge, its own mount namespace with private overlays of
@@ -30,7 +31,9 @@ public struct Lab: Sendable {
     /// (`fresh` remakes it). Leftovers of a crashed or half-made lab of this name are removed first.
     /// Returns the state and whether it was made now.
     @discardableResult
-    public func up(hosts count: Int, fresh: Bool = false, progress: (String) -> Void = { _ in }) throws(LabError) -> (state: LabState, made: Bool) {
+    public func up(hosts count: Int, fresh: Bool = false, progress: (String) -> Void = { _ in }) throws(LabError) -> (
+        state: LabState, made: Bool
+    ) {
         guard (1...LabTopology.maximumHosts).contains(count) else { throw .invalidHostCount(count) }
         try Self.requireRootAndTools()
         let lock = try LabLock(paths)
@@ -67,7 +70,9 @@ public struct Lab: Sendable {
         let report = LabTeardown.run(paths, state: state)
         lock.removeFile()
         if !report.survivors.isEmpty {
-            throw .system("lab \(name): processes \(report.survivors.map(String.init).joined(separator: ", ")) did not end after SIGKILL; check them with ps")
+            throw .system(
+                "lab \(name): processes \(report.survivors.map(String.init).joined(separator: ", ")) did not end after SIGKILL; check them with ps"
+            )
         }
         return true
     }
@@ -91,7 +96,8 @@ public struct Lab: Sendable {
         try state.write(paths)
 
         progress("lab \(name): \(count) host\(count == 1 ? "" : "s") on \(state.subnet)")
-        try SystemCommand.check(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "rig-lab-\(name)", "-f", paths.identity], "make the lab's SSH key")
+        try SystemCommand.check(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "rig-lab-\(name)", "-f", paths.identity], "make the lab's SSH key")
         let publicKey = try read(paths.identity + ".pub")
         try writeSharedFiles()
 
@@ -139,9 +145,14 @@ public struct Lab: Sendable {
 
     static func requireRootAndTools() throws(LabError) {
         try requireRoot()
-        let tools = [("ip", "iproute2"), ("nsenter", "util-linux"), ("unshare", "util-linux"), ("ssh-keygen", "openssh-client"), ("nc", "netcat-openbsd")]
+        let tools = [
+            ("ip", "iproute2"), ("nsenter", "util-linux"), ("unshare", "util-linux"), ("ssh-keygen", "openssh-client"),
+            ("nc", "netcat-openbsd"),
+        ]
         for (tool, package) in tools where which(tool) == nil { throw .missingTool(tool, package: package) }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else { throw .missingTool("/usr/sbin/sshd", package: "openssh-server") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
+            throw .missingTool("/usr/sbin/sshd", package: "openssh-server")
+        }
     }
 
     static func which(_ tool: String) -> String? {

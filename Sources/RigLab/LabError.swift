@@ -17,7 +17,8 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notRoot:
-            return "rig lab needs root: it makes network and mount namespaces and starts sshd in them. Run it with sudo (it changes nothing of this machine's own network, /etc or services)."
+            return
+                "rig lab needs root: it makes network and mount namespaces and starts sshd in them. Run it with sudo (it changes nothing of this machine's own network, /etc or services)."
         case .missingTool(let tool, let package):
             return "rig lab needs '\(tool)' (Debian package \(package)); run scripts/install-deps or apt-get install \(package)"
         case .invalidName(let name):
@@ -31,15 +32,18 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
         case .busy(let name):
             return "another rig lab command is working on lab '\(name)'; wait for it to finish"
         case .noFreeSubnet:
-            return "every candidate lab subnet (10.213.0.0/24 … 10.213.255.0/24) is routed on this machine or used by another lab; remove a lab with `rig lab down`"
+            return
+                "every candidate lab subnet (10.213.0.0/24 … 10.213.255.0/24) is routed on this machine or used by another lab; remove a lab with `rig lab down`"
         case .commandFailed(let what, let command, let status, let output):
             return "could not \(what): `\(command)` exited with \(status)" + (output.isEmpty ? "" : ": \(output)")
         case .hostFailed(let host, let reason):
             return "lab host \(host): \(reason)"
         case .badState(let path, let reason):
-            return "\(path) is not a lab state file this rig understands (\(reason)); remove the lab's leftovers with `rig lab down`, or move the file aside"
+            return
+                "\(path) is not a lab state file this rig understands (\(reason)); remove the lab's leftovers with `rig lab down`, or move the file aside"
         case .missingResources(let what):
-            return "rig's lab resources are missing (\(what)); rebuild rig with `swift build` so the rig_RigLab.resources bundle sits beside the executable"
+            return
+                "rig's lab resources are missing (\(what)); rebuild rig with `swift build` so the rig_RigLab.resources bundle sits beside the executable"
         case .system(let message):
             return message
         }

@@ -1,11 +1,12 @@
+import Foundation
+import RigKit
+import RigModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RigKit
-import RigModel
 
 /// One host's master connection and the ssh command lines that use it.
 ///
@@ -69,11 +70,12 @@ final class SSHConnection: @unchecked Sendable {
             unlink(controlPath)
         }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        let arguments = commonArguments + [
-            "-o", "ControlMaster=yes",
-            "-o", "ControlPersist=\(max(1, options.controlPersist.components.seconds))",
-            "-E", logPath, "-N", "-f", "--", host.address,
-        ]
+        let arguments =
+            commonArguments + [
+                "-o", "ControlMaster=yes",
+                "-o", "ControlPersist=\(max(1, options.controlPersist.components.seconds))",
+                "-E", logPath, "-N", "-f", "--", host.address,
+            ]
         let process: SpawnedProcess
         do {
             process = try SpawnedProcess.spawn(options.sshExecutable, arguments, stdin: .null, stdout: .null, stderr: .null)
@@ -113,11 +115,13 @@ final class SSHConnection: @unchecked Sendable {
 
     /// Runs `ssh -O <request>` against the master; returns its exit status.
     private func control(_ request: String) -> Int32 {
-        guard let process = try? SpawnedProcess.spawn(
-            options.sshExecutable, commonArguments + ["-O", request, "--", host.address],
-            stdin: .null, stdout: .null, stderr: .null)
+        guard
+            let process = try? SpawnedProcess.spawn(
+                options.sshExecutable, commonArguments + ["-O", request, "--", host.address],
+                stdin: .null, stdout: .null, stderr: .null)
         else { return -1 }
-        let session = ProcessSession(input: [], holdInputOpen: false, deadline: ContinuousClock.now.advanced(by: .seconds(10)), stopGrace: .zero)
+        let session = ProcessSession(
+            input: [], holdInputOpen: false, deadline: ContinuousClock.now.advanced(by: .seconds(10)), stopGrace: .zero)
         if case .exited(let code) = session.run(process, cancellation: CancellationToken(), onStdout: { _ in }, onStderr: { _ in }) {
             return code
         }

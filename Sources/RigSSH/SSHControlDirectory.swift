@@ -1,10 +1,11 @@
+import Foundation
+import RigKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RigKit
 
 /// The private folder that holds the master connections' control sockets and logs. Anyone who
 /// can open a control socket can run commands on the host as the ssh user, so the folder must be
@@ -28,7 +29,9 @@ public final class SSHControlDirectory: @unchecked Sendable {
                     throw .failed("the ssh control directory \(path) is not a directory; give a folder of your own")
                 }
                 guard info.st_uid == getuid(), info.st_mode & 0o077 == 0 else {
-                    throw .failed("the ssh control directory \(path) must belong to you with mode 0700 (others could use its sockets to run commands on your hosts): run `chmod 700 \(path)`")
+                    throw .failed(
+                        "the ssh control directory \(path) must belong to you with mode 0700 (others could use its sockets to run commands on your hosts): run `chmod 700 \(path)`"
+                    )
                 }
                 created = false
             } else {

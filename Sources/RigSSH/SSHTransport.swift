@@ -1,11 +1,12 @@
+import Foundation
+import RigKit
+import RigModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RigKit
-import RigModel
 
 /// Runs commands and uploads on one host through the system OpenSSH client, over a shared
 /// master connection. Scripts, their environment, uploads and the sudo password all travel on
@@ -35,7 +36,8 @@ public struct SSHTransport: Transport {
         let remote = RemoteRequest(
             script: try RemoteRequest.script(for: command), mode: command.pseudoTerminal ? .pty : .run,
             elevation: try elevation(command.become))
-        return try execute(remote, log: request.log, collectOutputs: request.collectOutputs, timeout: command.timeout, cancellation: cancellation)
+        return try execute(
+            remote, log: request.log, collectOutputs: request.collectOutputs, timeout: command.timeout, cancellation: cancellation)
     }
 
     public func upload(_ file: FileUpload, log: any TaskLog, cancellation: CancellationToken) throws(StepFailure) {
@@ -43,7 +45,9 @@ public struct SSHTransport: Transport {
             script: RemoteRequest.uploadScript(for: file), mode: .data, elevation: try elevation(file.become), data: file.content)
         let result = try execute(remote, log: log, collectOutputs: false, timeout: nil, cancellation: cancellation)
         guard result.exitCode == 0 else {
-            throw .commandFailed(exitCode: result.exitCode, message: "could not write \(file.path) on \(host.name) (\(host.address)); see the task log for the host's message")
+            throw .commandFailed(
+                exitCode: result.exitCode,
+                message: "could not write \(file.path) on \(host.name) (\(host.address)); see the task log for the host's message")
         }
     }
 
@@ -57,7 +61,9 @@ public struct SSHTransport: Transport {
         let settings = host.become ?? Become()
         guard let name = settings.passwordSecret else { return RemoteRequest.Elevation(user: settings.user) }
         guard let password = secret(name) else {
-            throw .failed("host \(host.name) becomes \(settings.user) with the sudo password in secret \(name), but that secret has no value: set RIG_SECRET_\(name) or the secrets file")
+            throw .failed(
+                "host \(host.name) becomes \(settings.user) with the sudo password in secret \(name), but that secret has no value: set RIG_SECRET_\(name) or the secrets file"
+            )
         }
         guard !password.contains("\n") else { throw .failed("the sudo password in secret \(name) contains a newline; sudo cannot read it") }
         return RemoteRequest.Elevation(user: settings.user, password: password)
@@ -118,7 +124,8 @@ public struct SSHTransport: Transport {
     static func wrapperFailure(_ stderr: String, host: InventoryHost) -> String {
         let last = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
         if stderr.contains("a password is required") || stderr.contains("a terminal is required") {
-            return "sudo on \(host.name) (\(host.address)) asks for a password: give the host `become: {password_secret: NAME}` or allow the ssh user passwordless sudo"
+            return
+                "sudo on \(host.name) (\(host.address)) asks for a password: give the host `become: {password_secret: NAME}` or allow the ssh user passwordless sudo"
         }
         if stderr.contains("incorrect password") || stderr.contains("Sorry, try again") {
             return "sudo on \(host.name) (\(host.address)) refused the password from the become secret; check the secret's value"

@@ -42,4 +42,3 @@ public func shell(_ command: String) throws -> String {
     guard status == 0 else { throw CommandFailed(command: command, status: status, output: text) }
     return text
 }
-

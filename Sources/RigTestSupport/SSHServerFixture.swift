@@ -1,10 +1,11 @@
+import Foundation
+import RigModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RigModel
 
 /// Real OpenSSH servers for tests: each a `/usr/sbin/sshd -D` on its own loopback address
 /// (127.0.0.2 … 127.0.0.9) and a free high port, with host keys, a user key, `known_hosts` and a
@@ -319,7 +320,7 @@ public final class SSHServerFixture: @unchecked Sendable {
 
     private static func parentPID(of pid: pid_t) -> pid_t? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 1 ? pid_t(fields[1]) : nil

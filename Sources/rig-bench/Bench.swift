@@ -8,8 +8,9 @@ enum Bench {
     /// fingerprints, run folder, `workflow.resolved`, and every transition journaled.
     static func rig(_ dag: DAG, command: String, jobs: Int, checkpoint: Bool = false) -> Double {
         let steps = dag.parents.enumerated().map { i, parents in
-            Step(id: "s\(i)", type: "shell", needs: parents.map { "s\($0)" }, on: ["local"],
-                 with: .map(["run": .template(Template(literal: command))], nil))
+            Step(
+                id: "s\(i)", type: "shell", needs: parents.map { "s\($0)" }, on: ["local"],
+                with: .map(["run": .template(Template(literal: command))], nil))
         }
         let workflow = Workflow(name: "bench", steps: steps)
         var logs = temporaryDirectory("rig-logs")
@@ -153,10 +154,12 @@ struct Row {
 
     var text: String {
         func f(_ value: Double?, _ digits: Int) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "-" }
-        return [shape.rawValue.padding(8), String(size).leftPadding(7), f(rig, 3).leftPadding(8),
-                f(rig * 1000 / Double(size), 3).leftPadding(13), f(ninjaTouch, 3).leftPadding(16),
-                f(ninjaTouch.map { rig / $0 }, 2).leftPadding(11), f(ninjaTrue, 3).leftPadding(15),
-                f(ninjaTrue.map { rig / $0 }, 2).leftPadding(11)].joined(separator: " ")
+        return [
+            shape.rawValue.padding(8), String(size).leftPadding(7), f(rig, 3).leftPadding(8),
+            f(rig * 1000 / Double(size), 3).leftPadding(13), f(ninjaTouch, 3).leftPadding(16),
+            f(ninjaTouch.map { rig / $0 }, 2).leftPadding(11), f(ninjaTrue, 3).leftPadding(15),
+            f(ninjaTrue.map { rig / $0 }, 2).leftPadding(11),
+        ].joined(separator: " ")
     }
 }
 

@@ -27,7 +27,9 @@ struct BenchOptions {
             case "--no-sleep":
                 sleepDAG = false
             case "--help", "-h":
-                print("usage: rig-bench [--sizes 100,1000,10000] [--jobs N] [--quick] [--shapes chain,wide,layered] [--no-ninja] [--no-sleep]")
+                print(
+                    "usage: rig-bench [--sizes 100,1000,10000] [--jobs N] [--quick] [--shapes chain,wide,layered] [--no-ninja] [--no-sleep]"
+                )
                 exit(0)
             default:
                 print("rig-bench: unknown argument '\(argument)'; see --help")

@@ -20,7 +20,9 @@ enum CheckpointBenchmarks {
         }
         let dag = DAG.make(.layered, size: size, seed: 42)
         let ninja = Ninja.find()
-        print("checkpointing: \(size) `true` steps (layered DAG), jobs \(jobs)" + (ninja.map { ", ninja \($0.version)" } ?? ", ninja not found"))
+        print(
+            "checkpointing: \(size) `true` steps (layered DAG), jobs \(jobs)"
+                + (ninja.map { ", ninja \($0.version)" } ?? ", ninja not found"))
         let plain = Bench.rig(dag, command: "true", jobs: jobs)
         let journaled = Bench.rig(dag, command: "true", jobs: jobs, checkpoint: true)
         let built = ninja?.build(dag, command: "true && touch $out", jobs: jobs)
@@ -28,7 +30,10 @@ enum CheckpointBenchmarks {
         print(String(format: "  rig without checkpoint: %7.3f s", plain))
         print(String(format: "  rig with checkpoint:    %7.3f s  (%@ of without)", journaled, ratio(journaled, plain)))
         if let built {
-            print(String(format: "  ninja:                  %7.3f s  → checkpointed rig / ninja = %@", built.seconds, ratio(journaled, built.seconds)))
+            print(
+                String(
+                    format: "  ninja:                  %7.3f s  → checkpointed rig / ninja = %@", built.seconds,
+                    ratio(journaled, built.seconds)))
         }
 
         // The no-op resume, end to end: the `rig` executable beside this one.
@@ -52,7 +57,10 @@ enum CheckpointBenchmarks {
         print(String(format: "  no-op `rig resume` (whole process): %7.1f ms", noOp * 1000))
         if let built, let ninja {
             let null = median(11) { _ = ninja.nullBuild(in: built.directory, jobs: jobs) }
-            print(String(format: "  ninja null build:                   %7.1f ms  → rig no-op / ninja null = %@", null * 1000, ratio(noOp, null)))
+            print(
+                String(
+                    format: "  ninja null build:                   %7.1f ms  → rig no-op / ninja null = %@", null * 1000, ratio(noOp, null))
+            )
         }
         Bench.removeFiles()
         exit(0)

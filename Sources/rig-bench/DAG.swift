@@ -15,15 +15,16 @@ struct DAG {
         case .layered:
             var random = SplitMix64(seed: seed)
             let width = max(4, Int(Double(size).squareRoot()))
-            return DAG(parents: (0..<size).map { i in
-                let layer = i / width
-                guard layer > 0 else { return [] }
-                let previous = (layer - 1) * width..<(layer * width)
-                let count = min(previous.count, 2 + Int(random.next() % 2))
-                var chosen = Set<Int>()
-                while chosen.count < count { chosen.insert(previous.lowerBound + Int(random.next() % UInt64(previous.count))) }
-                return chosen.sorted()
-            })
+            return DAG(
+                parents: (0..<size).map { i in
+                    let layer = i / width
+                    guard layer > 0 else { return [] }
+                    let previous = (layer - 1) * width..<(layer * width)
+                    let count = min(previous.count, 2 + Int(random.next() % 2))
+                    var chosen = Set<Int>()
+                    while chosen.count < count { chosen.insert(previous.lowerBound + Int(random.next() % UInt64(previous.count))) }
+                    return chosen.sorted()
+                })
         }
     }
 

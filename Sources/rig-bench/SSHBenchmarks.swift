@@ -38,7 +38,9 @@ enum SSHBenchmarks {
                     default: pipelining = [false, true]
                     }
                 default:
-                    print("usage: rig-bench ssh [--steps N] [--hosts H (≤ 8)] [--warm-runs N] [--ansible PATH-TO-ansible-playbook] [--ansible-steps N] [--pipelining on|off|both]")
+                    print(
+                        "usage: rig-bench ssh [--steps N] [--hosts H (≤ 8)] [--warm-runs N] [--ansible PATH-TO-ansible-playbook] [--ansible-steps N] [--pipelining on|off|both]"
+                    )
                     exit(2)
                 }
             }
@@ -60,7 +62,9 @@ enum SSHBenchmarks {
         }
         defer { fixture.shutdown() }
         let work = Bench.temporaryDirectory("ssh")
-        say("rig-bench ssh: \(options.hosts) sshd servers on loopback (\(fixture.servers.map { "\($0.address):\($0.port)" }.joined(separator: ", ")))")
+        say(
+            "rig-bench ssh: \(options.hosts) sshd servers on loopback (\(fixture.servers.map { "\($0.address):\($0.port)" }.joined(separator: ", ")))"
+        )
         say("")
 
         let warm = warmOverhead(fixture, runs: options.warmRuns, work: work)
@@ -72,7 +76,10 @@ enum SSHBenchmarks {
         say("== \(options.steps) steps × \(options.hosts) hosts, each step `true` on every host, each step needing the previous")
         let rigSeconds = rigRun(fixture, steps: options.steps, work: work)
         let tasks = Double(options.steps * options.hosts)
-        say(String(format: "rig (jobs %d, one task per host at once): %8.2f s   %7.2f ms per task", ExecutionOptions.defaultJobs, rigSeconds, rigSeconds * 1e3 / tasks))
+        say(
+            String(
+                format: "rig (jobs %d, one task per host at once): %8.2f s   %7.2f ms per task", ExecutionOptions.defaultJobs, rigSeconds,
+                rigSeconds * 1e3 / tasks))
         guard let ansible = options.ansible else {
             say("ansible-playbook not found (pip install ansible-core, or --ansible PATH): no comparison")
             return
@@ -82,8 +89,11 @@ enum SSHBenchmarks {
         let rigPerTask = rigSeconds / tasks
         for pipelining in options.pipelining {
             guard let seconds = ansibleRun(ansible, fixture, steps: ansibleSteps, pipelining: pipelining, work: work) else { continue }
-            say(String(format: "ansible-core (%d steps, forks 5, linear, pipelining %@): %8.2f s   %7.2f ms per task   rig is %.1f× faster per task",
-                         ansibleSteps, pipelining ? "on " : "off", seconds, seconds * 1e3 / ansibleTasks, seconds / ansibleTasks / rigPerTask))
+            say(
+                String(
+                    format:
+                        "ansible-core (%d steps, forks 5, linear, pipelining %@): %8.2f s   %7.2f ms per task   rig is %.1f× faster per task",
+                    ansibleSteps, pipelining ? "on " : "off", seconds, seconds * 1e3 / ansibleTasks, seconds / ansibleTasks / rigPerTask))
         }
     }
 
@@ -100,14 +110,18 @@ enum SSHBenchmarks {
         let log = try! FileTaskLog(path: work + "/warm.log")
         // A master started through LocalTransport would not survive (it ends the command's whole
         // process group), so the comparison is a plain ssh that connects afresh each time.
-        let common = ["ssh", "-F", fixture.sshConfigPath, "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none", "-p", String(server.port)]
+        let common = [
+            "ssh", "-F", fixture.sshConfigPath, "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none", "-p",
+            String(server.port),
+        ]
         let bare = median((0..<min(runs, 50)).map { _ in time { _ = local(common + [server.address, "true"], log: log) } })
 
         let provider = SSHTransportProvider(options: SSHOptions(sshConfig: fixture.sshConfigPath))
         defer { provider.shutdown() }
         let transport = try! provider.transport(for: fixture.inventoryHost(0))
         func remoteTrue() {
-            let result = try? transport.run(CommandRequest(command: Command("true"), log: log, collectOutputs: false), cancellation: CancellationToken())
+            let result = try? transport.run(
+                CommandRequest(command: Command("true"), log: log, collectOutputs: false), cancellation: CancellationToken())
             guard result?.exitCode == 0 else {
                 print("rig-bench ssh: a remote `true` failed; see \(work)/warm.log")
                 exit(1)
@@ -121,12 +135,14 @@ enum SSHBenchmarks {
     /// Runs a command line on this machine (words, no shell); returns its exit status.
     private static func local(_ words: [String], log: any TaskLog) -> Int32 {
         let script = words.map(shellWord).joined(separator: " ")
-        let result = try? LocalTransport().run(CommandRequest(command: Command(script), log: log, collectOutputs: false), cancellation: CancellationToken())
+        let result = try? LocalTransport().run(
+            CommandRequest(command: Command(script), log: log, collectOutputs: false), cancellation: CancellationToken())
         return result?.exitCode ?? -1
     }
 
     private static func shellWord(_ word: String) -> String {
-        word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@".contains($0) } ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }
+            ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     // MARK: - Many steps through rig
@@ -134,8 +150,9 @@ enum SSHBenchmarks {
     private static func rigRun(_ fixture: SSHServerFixture, steps count: Int, work: String) -> Double {
         let inventory = Inventory(hosts: fixture.inventoryHosts)
         let steps = (0..<count).map { i in
-            Step(id: "s\(i)", type: "shell", needs: i == 0 ? [] : ["s\(i - 1)"], on: ["all"],
-                 with: .map(["run": .template(Template(literal: "true"))], nil))
+            Step(
+                id: "s\(i)", type: "shell", needs: i == 0 ? [] : ["s\(i - 1)"], on: ["all"],
+                with: .map(["run": .template(Template(literal: "true"))], nil))
         }
         let workflow = Workflow(name: "ssh-bench", inventory: inventory, steps: steps)
         let start = ContinuousClock.now
@@ -183,11 +200,14 @@ enum SSHBenchmarks {
         try! playbook.write(toFile: dir + "/playbook.yml", atomically: true, encoding: .utf8)
         try! config.write(toFile: dir + "/ansible.cfg", atomically: true, encoding: .utf8)
         let log = try! FileTaskLog(path: dir + "/ansible.log")
-        var command = Command("ANSIBLE_CONFIG=\(shellWord(dir + "/ansible.cfg")) \(shellWord(ansible)) -i inventory.ini playbook.yml", workingDirectory: dir)
+        var command = Command(
+            "ANSIBLE_CONFIG=\(shellWord(dir + "/ansible.cfg")) \(shellWord(ansible)) -i inventory.ini playbook.yml", workingDirectory: dir)
         command.environment["HOME"] = dir
         var status: Int32 = -1
         let seconds = time {
-            status = (try? LocalTransport().run(CommandRequest(command: command, log: log, collectOutputs: false), cancellation: CancellationToken()))?.exitCode ?? -1
+            status =
+                (try? LocalTransport().run(
+                    CommandRequest(command: command, log: log, collectOutputs: false), cancellation: CancellationToken()))?.exitCode ?? -1
         }
         guard status == 0 else {
             print("ansible-playbook failed (status \(status)); see \(dir)/ansible.log")

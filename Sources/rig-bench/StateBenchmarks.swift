@@ -9,8 +9,9 @@ enum StateBenchmarks {
     static func main(_ arguments: [String]) {
         if arguments.first == "noop-probe", arguments.count == 3 {
             // What a no-op `rig resume` does after startup: one process, one check.
-            let verdict = NoOpCheck.check(store: try! RunStore(directory: arguments[1]), settings: settings,
-                                          verifyJournal: arguments[2] == "verify")
+            let verdict = NoOpCheck.check(
+                store: try! RunStore(directory: arguments[1]), settings: settings,
+                verifyJournal: arguments[2] == "verify")
             guard case .upToDate = verdict else { fatalError("expected up to date, got \(verdict)") }
             return
         }
@@ -68,8 +69,10 @@ enum StateBenchmarks {
         let perRecord = 1000
         let single = try! JournalWriter.create(at: root + "/single")
         let t1 = seconds { for i in 0..<perRecord { try! single.append(record(i), durability: .durable) } }
-        print(String(format: "  fsync per record, 1 thread:     %8.0f records/s  (%d records, %d syncs)",
-                     Double(perRecord) / t1, perRecord, single.stats.syncs))
+        print(
+            String(
+                format: "  fsync per record, 1 thread:     %8.0f records/s  (%d records, %d syncs)",
+                Double(perRecord) / t1, perRecord, single.stats.syncs))
         for threads in [8, 64] {
             let writer = try! JournalWriter.create(at: root + "/group\(threads)")
             let each = 4000 / threads
@@ -79,8 +82,10 @@ enum StateBenchmarks {
                 }
             }
             let s = writer.stats
-            print(String(format: "  group commit, %2d threads:       %8.0f records/s  (%d records, %d syncs, %.1f records/sync)",
-                         threads, Double(s.records) / t, s.records, s.syncs, Double(s.records) / Double(max(s.syncs, 1))))
+            print(
+                String(
+                    format: "  group commit, %2d threads:       %8.0f records/s  (%d records, %d syncs, %.1f records/sync)",
+                    threads, Double(s.records) / t, s.records, s.syncs, Double(s.records) / Double(max(s.syncs, 1))))
         }
         let written = try! JournalWriter.create(at: root + "/written")
         let t2 = seconds { for i in 0..<20_000 { try! written.append(record(i), durability: .written) } }
@@ -96,17 +101,20 @@ enum StateBenchmarks {
         var definitions: [TaskDefinition] = []
         for i in 0..<count {
             let needs = i < 100 ? [] : [TaskID(step: "s\(i - 100)", host: "local")]
-            definitions.append(TaskDefinition(
-                task: TaskID(step: "s\(i)", host: "local"), stepType: "shell", parameters: ["run": .string("true")],
-                host: .init(name: "local", address: "127.0.0.1", connection: .local), needs: needs))
+            definitions.append(
+                TaskDefinition(
+                    task: TaskID(step: "s\(i)", host: "local"), stepType: "shell", parameters: ["run": .string("true")],
+                    host: .init(name: "local", address: "127.0.0.1", connection: .local), needs: needs))
         }
         var fingerprints: [TaskID: Fingerprint] = [:]
         let tf = seconds { fingerprints = try! FingerprintTable.compute(definitions) }
         print(String(format: "  fingerprints of 10,000 tasks:   %7.1f ms", tf * 1000))
         let key = try! CacheKey.compute(files: [workflow], settings: settings)
-        let run = try! store.createRun(RunManifest(workflowPath: workflow, sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest))
-        let resolved = try! ResolvedWorkflow(name: "bench", workflowPath: workflow, cacheKey: key, definitions: definitions,
-                                             fingerprints: fingerprints)
+        let run = try! store.createRun(
+            RunManifest(workflowPath: workflow, sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest))
+        let resolved = try! ResolvedWorkflow(
+            name: "bench", workflowPath: workflow, cacheKey: key, definitions: definitions,
+            fingerprints: fingerprints)
         let tr = seconds { try! run.writeResolved(resolved) }
         print(String(format: "  write workflow.resolved:        %7.1f ms", tr * 1000))
         let tasks = definitions.map(\.task)
@@ -127,8 +135,10 @@ enum StateBenchmarks {
         try! writer.close()
         try! run.finish(status: .succeeded)
         let s = writer.stats
-        print(String(format: "  journal, 8 threads, 10,000 tasks: %5.1f ms  (%d records, %d syncs; %.0f µs per task per thread)",
-                     tj * 1000, s.records, s.syncs, tj * 1e6 / Double(count) * 8))
+        print(
+            String(
+                format: "  journal, 8 threads, 10,000 tasks: %5.1f ms  (%d records, %d syncs; %.0f µs per task per thread)",
+                tj * 1000, s.records, s.syncs, tj * 1e6 / Double(count) * 8))
         let chainWriter = try! JournalWriter.create(at: root + "/chain")
         let chain = JournalRecorder(writer: chainWriter, runID: run.id, fingerprints: fingerprints)
         let tc = seconds {
@@ -172,7 +182,9 @@ enum StateBenchmarks {
         _ = FileManager.default.createFile(atPath: ninjaDir + "/build.ninja", contents: Data(build.utf8))
         _ = Bench.spawnQuietly("/usr/bin/ninja", ["-C", ninjaDir, "-j8"])
         let tNinja = median(11) { _ = Bench.spawnQuietly("/usr/bin/ninja", ["-C", ninjaDir]) }
-        print(String(format: "  ninja null build, 10,000 edges: %7.1f ms  → rig no-op / ninja = %.2f× (journal verified: %.2f×)",
-                     tNinja * 1000, tProcess / tNinja, tProcessFull / tNinja))
+        print(
+            String(
+                format: "  ninja null build, 10,000 edges: %7.1f ms  → rig no-op / ninja = %.2f× (journal verified: %.2f×)",
+                tNinja * 1000, tProcess / tNinja, tProcessFull / tNinja))
     }
 }

@@ -36,7 +36,9 @@ enum VersioningBenchmarks {
             workflowDirectory: folder, environment: ["RIG_AUTHOR_NAME": "Bench", "RIG_AUTHOR_EMAIL": "b@example.com"])
         let loader = WorkflowLoader(registry: .builtIns)
         let load = { (files: [(path: String, content: Data)]) throws -> Workflow in
-            try RevisionStore.withTemporaryFolder(holding: files) { try loader.load(workflowAt: $0.appendingPathComponent("workflow.yaml").path) }
+            try RevisionStore.withTemporaryFolder(holding: files) {
+                try loader.load(workflowAt: $0.appendingPathComponent("workflow.yaml").path)
+            }
         }
 
         var commitTimes: [Double] = []
@@ -45,22 +47,26 @@ enum VersioningBenchmarks {
             let current = files(n)
             if n >= count - 50 {
                 // What `rig run` does: the summary loads both sides and diffs them.
-                summarizedTimes.append(try milliseconds {
-                    try store.commitRevision(files: current, workflowFile: "workflow.yaml") { previous in
-                        RevisionSummary.line(previous: previous, current: current, load: load)
-                    }
-                })
+                summarizedTimes.append(
+                    try milliseconds {
+                        try store.commitRevision(files: current, workflowFile: "workflow.yaml") { previous in
+                            RevisionSummary.line(previous: previous, current: current, load: load)
+                        }
+                    })
             } else {
-                let time = try milliseconds { try store.commitRevision(files: current, summary: "revision \(n)", workflowFile: "workflow.yaml") }
+                let time = try milliseconds {
+                    try store.commitRevision(files: current, summary: "revision \(n)", workflowFile: "workflow.yaml")
+                }
                 if n >= count - 150 { commitTimes.append(time) }
             }
         }
         var recordTimes: [Double] = []
         for (index, revision) in try store.revisions().enumerated() {
             let time = try milliseconds {
-                try store.recordRun(RunRecord(
-                    id: "run-\(revision.shortID)", revision: revision.id, status: .succeeded, startedAt: revision.date,
-                    endedAt: revision.date + 60, tasks: [.init(step: "step0", host: "node1", status: .changed)]))
+                try store.recordRun(
+                    RunRecord(
+                        id: "run-\(revision.shortID)", revision: revision.id, status: .succeeded, startedAt: revision.date,
+                        endedAt: revision.date + 60, tasks: [.init(step: "step0", host: "node1", status: .changed)]))
             }
             if index < 100 { recordTimes.append(time) }
         }
@@ -87,10 +93,12 @@ enum VersioningBenchmarks {
                 try shell("git add -A && git -c user.name=B -c user.email=b@example.com commit -q -m 'revision \(n)'", in: cli)
             }
         }
-        let logTimes = try (0..<10).map { _ in try milliseconds { try shell("git --git-dir '\(store.url.path)' log > /dev/null", in: root) } }
+        let logTimes = try (0..<10).map { _ in try milliseconds { try shell("git --git-dir '\(store.url.path)' log > /dev/null", in: root) }
+        }
         let spawnTimes = try (0..<20).map { _ in try milliseconds { try shell("true", in: root) } }
 
-        print("""
+        print(
+            """
             rig-bench versioning: store with \(count) revisions and \(count) run records, inside a 200-file user repository
               auto-revision commit (library, summary given):                 \(summary(commitTimes))
               auto-revision commit with the semantic summary (as `rig run`):  \(summary(summarizedTimes))

@@ -28,12 +28,15 @@ if CommandLine.arguments.dropFirst().first == "ssh" {
 
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let ninja = options.ninja ? Ninja.find() : nil
-print("rig-bench: jobs \(options.jobs), sizes \(options.sizes.map(String.init).joined(separator: ", ")), "
-      + (ninja.map { "ninja \($0.version)" } ?? "ninja not found (no comparison)"))
+print(
+    "rig-bench: jobs \(options.jobs), sizes \(options.sizes.map(String.init).joined(separator: ", ")), "
+        + (ninja.map { "ninja \($0.version)" } ?? "ninja not found (no comparison)"))
 print("")
 let floor = Bench.transportFloor(runs: 500)
-print(String(format: "floor: one `true` through LocalTransport on one thread: %.0f µs direct exec, %.0f µs via bash",
-             floor.direct * 1e6, floor.bash * 1e6))
+print(
+    String(
+        format: "floor: one `true` through LocalTransport on one thread: %.0f µs direct exec, %.0f µs via bash",
+        floor.direct * 1e6, floor.bash * 1e6))
 print("")
 print("DAGs of local `true` steps (rig exec's `true` directly; ninja runs `sh -c 'true && touch $out'`)")
 print(Row.header)
@@ -60,11 +63,13 @@ for jobs in options.sleepJobs {
     let bound = max(Double(sleepDAG.criticalPathSteps) * sleep, Double(sleepDAG.parents.count) * sleep / Double(jobs))
     let rig = Bench.rig(sleepDAG, command: "sleep \(sleep)", jobs: jobs)
     let theirs = ninja.map { $0.run(sleepDAG, command: "sleep \(sleep) && touch $out", jobs: jobs) }
-    let cells = [String(jobs).leftPadding(4), String(format: "%.3f", bound).leftPadding(9), String(format: "%.3f", rig).leftPadding(7),
-                 String(format: "%.3f", rig / bound).leftPadding(11),
-                 (theirs.map { String(format: "%.3f", $0) } ?? "-").leftPadding(9),
-                 (theirs.map { String(format: "%.3f", $0 / bound) } ?? "-").leftPadding(13),
-                 (theirs.map { String(format: "%.2f", rig / $0) } ?? "-").leftPadding(11)]
+    let cells = [
+        String(jobs).leftPadding(4), String(format: "%.3f", bound).leftPadding(9), String(format: "%.3f", rig).leftPadding(7),
+        String(format: "%.3f", rig / bound).leftPadding(11),
+        (theirs.map { String(format: "%.3f", $0) } ?? "-").leftPadding(9),
+        (theirs.map { String(format: "%.3f", $0 / bound) } ?? "-").leftPadding(13),
+        (theirs.map { String(format: "%.2f", rig / $0) } ?? "-").leftPadding(11),
+    ]
     print(cells.joined(separator: " "))
 }
 Bench.removeFiles()

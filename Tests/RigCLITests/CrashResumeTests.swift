@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RigKit
+import Testing
 
 /// Kill `rig` with SIGKILL at seeded random moments, resume each time, and check the ledger the
 /// tasks append to against the journals: every task completes, a task journaled as succeeded
@@ -11,12 +11,14 @@ import RigKit
 
     /// 200 steps in ten interleaved chains with cross links; each appends its id to the ledger.
     static func workflow(ledger: String) -> String {
-        shellWorkflow("crash", (0..<taskCount).map { i in
-            var needs: [String] = []
-            if i >= 10 { needs.append("s\(i - 10)") }
-            if i >= 7, i % 3 == 0 { needs.append("s\(i - 7)") }
-            return ("s\(i)", needs, "sleep 0.01; echo s\(i) >> \(ledger)")
-        })
+        shellWorkflow(
+            "crash",
+            (0..<taskCount).map { i in
+                var needs: [String] = []
+                if i >= 10 { needs.append("s\(i - 10)") }
+                if i >= 7, i % 3 == 0 { needs.append("s\(i - 7)") }
+                return ("s\(i)", needs, "sleep 0.01; echo s\(i) >> \(ledger)")
+            })
     }
 
     /// Deterministic randomness (SplitMix64), so a failure can be replayed.
@@ -45,7 +47,8 @@ import RigKit
             ranTwice += result.ranTwice
             if rounds > 20 { break }
         }
-        print("crash test: \(kills) kills in \(rounds) round(s); \(killedMidTask) kills caught tasks started; \(ranTwice) task runs repeated")
+        print(
+            "crash test: \(kills) kills in \(rounds) round(s); \(killedMidTask) kills caught tasks started; \(ranTwice) task runs repeated")
         #expect(kills >= Self.kills, "only \(kills) kills landed in \(rounds) rounds")
         #expect(killedMidTask > 0, "no kill landed while a task ran: the test proves nothing")
     }
@@ -73,7 +76,8 @@ import RigKit
             } else {
                 var polls = 0
                 while child.isRunning, polls < 3000,
-                      dir.read(".rig/latest") == before || !FileManager.default.fileExists(atPath: dir.latestRun + "/journal") {
+                    dir.read(".rig/latest") == before || !FileManager.default.fileExists(atPath: dir.latestRun + "/journal")
+                {
                     usleep(5_000)
                     polls += 1
                 }
@@ -95,7 +99,8 @@ import RigKit
             for task in state.states {
                 switch task.phase {
                 case .started: startedAtKill[task.task.step, default: 0] += 1
-                case .succeeded: if countWhenSucceeded[task.task.step] == nil { countWhenSucceeded[task.task.step] = ledger[task.task.step] ?? 0 }
+                case .succeeded:
+                    if countWhenSucceeded[task.task.step] == nil { countWhenSucceeded[task.task.step] = ledger[task.task.step] ?? 0 }
                 default: break
                 }
             }
@@ -110,7 +115,8 @@ import RigKit
             let id = "s\(i)"
             let count = ledger[id] ?? 0
             #expect(count >= 1, "\(id) never ran")
-            #expect(count <= 1 + (startedAtKill[id] ?? 0), "\(id) ran \(count) times but was started at only \(startedAtKill[id] ?? 0) kills")
+            #expect(
+                count <= 1 + (startedAtKill[id] ?? 0), "\(id) ran \(count) times but was started at only \(startedAtKill[id] ?? 0) kills")
             if let then = countWhenSucceeded[id] {
                 #expect(count == then, "\(id) ran again after it was journaled as succeeded")
             }

@@ -50,9 +50,11 @@ import Testing
             return error.diagnostics.map(\.description)
         }
         // Plugin types resolve as in `rig`, with the shipped example plugins in the search path.
-        let plugins = PluginRegistrar(locator: PluginLocator(
-            folders: PluginLocator(workflow: workflow).folders + [root.appendingPathComponent("docs/examples/plugins").path],
-            searchPath: [])).register(for: workflow, into: .standard)
+        let plugins = PluginRegistrar(
+            locator: PluginLocator(
+                folders: PluginLocator(workflow: workflow).folders + [root.appendingPathComponent("docs/examples/plugins").path],
+                searchPath: [])
+        ).register(for: workflow, into: .standard)
         return (plugins.diagnostics + Validator(registry: plugins.registry).validate(workflow, inputs: nil))
             .filter { $0.severity == .error && !$0.message.contains("required input") }
             .map(\.description)

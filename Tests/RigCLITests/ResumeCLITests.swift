@@ -5,10 +5,12 @@ import Testing
 @Suite struct ResumeCLITests {
     /// a → b → c, and x → y; b fails until `flag` exists.
     static func chain(_ dir: TestFolder, bRun: String = "echo b >> ledger; test -f flag") -> String {
-        shellWorkflow("chain", [
-            ("a", [], "echo a >> ledger"), ("b", ["a"], bRun), ("c", ["b"], "echo c >> ledger"),
-            ("x", [], "echo x >> ledger"), ("y", ["x"], "echo y >> ledger"),
-        ])
+        shellWorkflow(
+            "chain",
+            [
+                ("a", [], "echo a >> ledger"), ("b", ["a"], bRun), ("c", ["b"], "echo c >> ledger"),
+                ("x", [], "echo x >> ledger"), ("y", ["x"], "echo y >> ledger"),
+            ])
     }
 
     @Test func aFailedRunResumesOnlyTheFailedTaskAndWhatNeedsIt() {
@@ -32,7 +34,10 @@ import Testing
 
     @Test func aDefinitionChangeRerunsExactlyTheChangedTasksAndTheirDescendantsWithReasons() {
         let dir = TestFolder()
-        dir.write("w.yaml", Self.chain(dir, bRun: "echo b >> ledger") + "  - id: z\n    type: shell\n    on: local\n    needs: [c]\n    with:\n      run: echo z >> ledger; exit 1\n")
+        dir.write(
+            "w.yaml",
+            Self.chain(dir, bRun: "echo b >> ledger")
+                + "  - id: z\n    type: shell\n    on: local\n    needs: [c]\n    with:\n      run: echo z >> ledger; exit 1\n")
         #expect(RigProcess.run(["run", "w.yaml", "--keep-going"], in: dir.path).status == 1)
         // Between failure and resume: x's command changes (y needs it); z is fixed.
         var text = dir.read("w.yaml").replacingOccurrences(of: "echo x >> ledger", with: "echo x >> ledger; true")
@@ -161,9 +166,13 @@ import Testing
     @Test func resumeEndsWhatAKilledRunnersTaskLeftRunningBeforeRerunningIt() throws {
         let dir = TestFolder()
         // The background sleep stays in the task's process group when rig and the task's shell die.
-        dir.write("w.yaml", shellWorkflow("leftover", [
-            ("serve", [], "if [ -f second ]; then echo again >> ledger; exit 0; fi; sleep 60 & echo $! > sleeper.pid; wait"),
-        ]))
+        dir.write(
+            "w.yaml",
+            shellWorkflow(
+                "leftover",
+                [
+                    ("serve", [], "if [ -f second ]; then echo again >> ledger; exit 0; fi; sleep 60 & echo $! > sleeper.pid; wait")
+                ]))
         let runner = RigProcess.Child(["run", "w.yaml"], in: dir.path)
         var waited = 0
         while dir.read("sleeper.pid").isEmpty && waited < 1500 {
@@ -186,7 +195,9 @@ import Testing
     @Test func secretOutputsAndSecretsNeverAppearInTheRunFolder() throws {
         let dir = TestFolder()
         // The token is made at run time, so it is not in the workflow file.
-        dir.write("w.yaml", """
+        dir.write(
+            "w.yaml",
+            """
             name: secrets
             secrets:
               - registry_password

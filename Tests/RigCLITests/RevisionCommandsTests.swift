@@ -45,9 +45,11 @@ import Testing
 
         /// Everything of the user's repository rig must not change: HEAD, refs, index and status.
         func userState() throws -> [String] {
-            [try git("rev-parse", "HEAD", in: root.url), try git("for-each-ref", in: root.url),
-             try git("ls-files", "--stage", in: root.url), try git("status", "--porcelain", "--ignored", in: root.url),
-             try shell("sha256sum '\(root.path(".git/index").path)'")]
+            [
+                try git("rev-parse", "HEAD", in: root.url), try git("for-each-ref", in: root.url),
+                try git("ls-files", "--stage", in: root.url), try git("status", "--porcelain", "--ignored", in: root.url),
+                try shell("sha256sum '\(root.path(".git/index").path)'"),
+            ]
         }
     }
 
@@ -58,8 +60,12 @@ import Testing
         #expect(try user.userState() == ignoredBefore, "rig wrote to the user's repository")
         let first = try user.store("rev-parse", "HEAD")
         #expect(try user.store("ls-tree", "-r", "--name-only", "HEAD") == "inventory.yaml\nworkflow.yaml")
-        #expect(try user.store("log", "--format=%an <%ae>|%s") == "Ada Lovelace <ada@example.com>|Initial revision of my-workflow: 2 steps, 1 host")
-        #expect(try user.store("log", "-1", "--format=%(trailers:key=Workspace-Commit,valueonly)") == (try git("rev-parse", "HEAD", in: user.root.url)))
+        #expect(
+            try user.store("log", "--format=%an <%ae>|%s")
+                == "Ada Lovelace <ada@example.com>|Initial revision of my-workflow: 2 steps, 1 host")
+        #expect(
+            try user.store("log", "-1", "--format=%(trailers:key=Workspace-Commit,valueonly)")
+                == (try git("rev-parse", "HEAD", in: user.root.url)))
         #expect(try String(contentsOfFile: user.output + "/hello.txt", encoding: .utf8) == "hello from here\n")
 
         // The same files again: no new revision.
@@ -103,7 +109,9 @@ import Testing
         let tagged = try user.rig("tag", "before-node4", "HEAD~1", "--folder", "deploy")
         #expect(tagged.status == 0, "\(tagged.output)")
         #expect(try user.store("rev-parse", "refs/tags/before-node4") == first)
-        #expect(try user.rig("show", "before-node4:workflow.yaml", "--folder", "deploy").stdout == (try user.store("show", "\(first):workflow.yaml")) + "\n")
+        #expect(
+            try user.rig("show", "before-node4:workflow.yaml", "--folder", "deploy").stdout
+                == (try user.store("show", "\(first):workflow.yaml")) + "\n")
         #expect(try user.rig("show", "before-node4", "--folder", "deploy").stdout.contains("Files:\n    inventory.yaml\n    workflow.yaml"))
 
         // run --revision: the old workflow runs; the folder's files are not touched; no new revision.
@@ -118,7 +126,10 @@ import Testing
         #expect(records.count == 4)
         let revisions = try records.map { name in
             let json = try user.store("show", "refs/rig/runs:runs/\(name)")
-            return try #require(json.range(of: #""revision":"([0-9a-f]{40})""#, options: .regularExpression).map { String(json[$0].dropFirst(12).dropLast()) })
+            return try #require(
+                json.range(of: #""revision":"([0-9a-f]{40})""#, options: .regularExpression).map {
+                    String(json[$0].dropFirst(12).dropLast())
+                })
         }
         #expect(revisions.sorted() == [first, first, first, second].sorted())
         #expect(try user.store("fsck", "--strict", "--no-dangling").isEmpty)
@@ -142,7 +153,9 @@ import Testing
 
     @Test func aFileHoldingASecretIsRefusedByNameBeforeAnythingRuns() throws {
         let user = try UserRepository()
-        try user.edit("workflow.yaml") { $0.replacingOccurrences(of: "inputs:", with: "secrets:\n  token: {description: An API token.}\n\ninputs:") }
+        try user.edit("workflow.yaml") {
+            $0.replacingOccurrences(of: "inputs:", with: "secrets:\n  token: {description: An API token.}\n\ninputs:")
+        }
         try user.edit("inventory.yaml") { $0 + "# token: s3cr3t-XYZ-123\n" }
         let refused = try user.rig.run(
             ["run", "deploy/workflow.yaml", "--input", "workdir=\(user.output)"], extraEnvironment: ["RIG_SECRET_token": "s3cr3t-XYZ-123"])
@@ -205,7 +218,8 @@ import Testing
         let run = try user.rig("run", "deploy/workflow.yaml", "--input", "workdir=\(user.output)")
         #expect(run.status == 4)
         // The run store beside the workflow refuses it first, before any revision is attempted.
-        #expect(run.stderr.contains(".rig is not rig state") || run.stderr.contains("cannot create the revision store at \(user.storePath)"))
+        #expect(
+            run.stderr.contains(".rig is not rig state") || run.stderr.contains("cannot create the revision store at \(user.storePath)"))
         #expect(!FileManager.default.fileExists(atPath: user.output))
     }
 
@@ -217,7 +231,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root.path(".rig").path))
         #expect(try rig("run", "workflow.yaml").status == 0)
         #expect(try rig("plan", "workflow.yaml").stdout.contains("the files match the latest revision"))
-        try root.write("workflow.yaml", "name: p\nsteps:\n  - {id: a, type: shell, with: {run: 'true'}}\n  - {id: b, type: shell, with: {run: 'true'}}\n")
+        try root.write(
+            "workflow.yaml",
+            "name: p\nsteps:\n  - {id: a, type: shell, with: {run: 'true'}}\n  - {id: b, type: shell, with: {run: 'true'}}\n")
         #expect(try rig("plan", "workflow.yaml").stdout.contains("the files differ from the latest revision"))
         #expect(try git("--git-dir", root.path(".rig/revisions.git").path, "rev-list", "--count", "HEAD") == "1")
     }

@@ -2,6 +2,7 @@ import Foundation
 import RigKit
 import RigTestSupport
 import Testing
+
 @testable import RigCLI
 
 @Suite struct RunFilesTests {

@@ -41,11 +41,11 @@ struct LabMarkerStep: StepType {
         let marker = folder + "/marker.txt"
         let workflow = folder + "/w.yaml"
         try """
-            steps:
-              - id: mark
-                type: lab.marker
-                with: {path: \(marker), text: from the lab}
-            """.write(toFile: workflow, atomically: true, encoding: .utf8)
+        steps:
+          - id: mark
+            type: lab.marker
+            with: {path: \(marker), text: from the lab}
+        """.write(toFile: workflow, atomically: true, encoding: .utf8)
 
         #expect(RigCLI.run(stepTypes: Self.registry(), arguments: ["validate", workflow]) == 0)
         // The standard registry does not know the type: the same file is invalid input (exit 2).
@@ -58,11 +58,13 @@ struct LabMarkerStep: StepType {
             graph: TaskGraph(workflow: loaded, hostsForStep: { TargetResolver.hosts(for: $0, in: loaded.inventory) }),
             workflow: loaded, registry: Self.registry(), transports: LocalTransportProvider(),
             preparer: WorkflowTaskPreparer(workflow: loaded, inputs: [:], secrets: SecretValues(), registry: Self.registry(), runID: nil),
-            options: ExecutionOptions(logDirectory: folder + "/logs")).run()
+            options: ExecutionOptions(logDirectory: folder + "/logs")
+        ).run()
         #expect(summary.status == .succeeded)
         #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "from the lab\n")
 
-        try "steps:\n  - id: mark\n    type: lab.marker\n    with: {path: relative.txt}\n".write(toFile: workflow, atomically: true, encoding: .utf8)
+        try "steps:\n  - id: mark\n    type: lab.marker\n    with: {path: relative.txt}\n".write(
+            toFile: workflow, atomically: true, encoding: .utf8)
         #expect(RigCLI.run(stepTypes: Self.registry(), arguments: ["validate", workflow]) == 2)
     }
 

@@ -1,16 +1,18 @@
 import Foundation
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct BuiltInStepsTests {
     typealias F = EngineFixtures
 
     private func invocation(_ type: String, _ parameters: OrderedDictionary<String, Value>) -> StepInvocation {
         let step = Step(id: "s", type: type)
-        return StepInvocation(step: step, task: TaskID(step: "s", host: "local"), host: .local, parameters: parameters,
-                              inventory: Inventory(), mode: .execute)
+        return StepInvocation(
+            step: step, task: TaskID(step: "s", host: "local"), host: .local, parameters: parameters,
+            inventory: Inventory(), mode: .execute)
     }
 
     @Test func theRegistryHoldsTheBuiltIns() {
@@ -19,12 +21,19 @@ import RigModel
     }
 
     @Test func shellPlansOneCommandWithEnvironmentAndDirectory() throws {
-        let plan = try ShellStep().plan(invocation("shell", [
-            "run": .string("make\nmake install"), "env": .map(["PREFIX": .string("/opt"), "N": .int(2)]), "cwd": .string("/src"),
-        ]))
-        #expect(plan.actions == [.run(Command(
-            "set -eo pipefail; make\nmake install", environment: ["PREFIX": "/opt", "N": "2"], workingDirectory: "/src",
-            summary: "make"))])
+        let plan = try ShellStep().plan(
+            invocation(
+                "shell",
+                [
+                    "run": .string("make\nmake install"), "env": .map(["PREFIX": .string("/opt"), "N": .int(2)]), "cwd": .string("/src"),
+                ]))
+        #expect(
+            plan.actions == [
+                .run(
+                    Command(
+                        "set -eo pipefail; make\nmake install", environment: ["PREFIX": "/opt", "N": "2"], workingDirectory: "/src",
+                        summary: "make"))
+            ])
         let simple = try ShellStep().plan(invocation("shell", ["run": .string("systemctl restart nfs-server")]))
         #expect(simple.actions == [.run(Command("systemctl restart nfs-server", summary: "systemctl restart nfs-server"))])
         #expect(throws: StepFailure.self) { try ShellStep().plan(invocation("shell", [:])) }
@@ -32,7 +41,10 @@ import RigModel
 
     @Test func shellFeedsAnotherInterpreterThroughAQuotedHereDocument() throws {
         let plan = try ShellStep().plan(invocation("shell", ["run": .string("print('RIG_SCRIPT_END')"), "shell": .string("python3")]))
-        guard case .run(let command) = plan.actions.first else { Issue.record("no command"); return }
+        guard case .run(let command) = plan.actions.first else {
+            Issue.record("no command")
+            return
+        }
         #expect(command.script == "python3 <<'RIG_SCRIPT_END_1'\nprint('RIG_SCRIPT_END')\nRIG_SCRIPT_END_1\n")
     }
 
@@ -49,19 +61,25 @@ import RigModel
     @Test func waitPollsUntilTheScriptSucceeds() throws {
         let dir = F.scratch()
         let until = "n=$(( $(cat \(dir)/n 2>/dev/null || echo 0) + 1 )); echo $n > \(dir)/n; [ $n -ge 3 ]"
-        let step = Step(id: "w", type: "wait", with: .map([
-            "until": .template(Template(literal: until)), "interval": .template(Template(literal: "20ms")),
-        ], nil))
+        let step = Step(
+            id: "w", type: "wait",
+            with: .map(
+                [
+                    "until": .template(Template(literal: until)), "interval": .template(Template(literal: "20ms")),
+                ], nil))
         let summary = try F.run(Workflow(name: "w", steps: [step]))
         #expect(summary.outcomes[TaskID(step: "w", host: "local")] == .succeeded(.ok))
         #expect(F.read("\(dir)/n") == "3\n")
     }
 
     @Test func waitFailsWithTheLastOutputWhenTheTimeoutPasses() throws {
-        let step = Step(id: "w", type: "wait", with: .map([
-            "until": .template(Template(literal: "echo not ready yet; exit 1")),
-            "interval": .template(Template(literal: "50ms")), "timeout": .template(Template(literal: "300ms")),
-        ], nil))
+        let step = Step(
+            id: "w", type: "wait",
+            with: .map(
+                [
+                    "until": .template(Template(literal: "echo not ready yet; exit 1")),
+                    "interval": .template(Template(literal: "50ms")), "timeout": .template(Template(literal: "300ms")),
+                ], nil))
         let summary = try F.run(Workflow(name: "w", steps: [step]))
         guard case .failed(.failed(let message))? = summary.outcomes[TaskID(step: "w", host: "local")] else {
             Issue.record("expected a failure: \(summary.outcomes)")
@@ -74,9 +92,12 @@ import RigModel
     @Test func noopAndGroupRunNothingAndJoin() throws {
         #expect(try JoinStep.noop.plan(invocation("noop", [:])).actions.isEmpty)
         #expect(try JoinStep.group.plan(invocation("group", [:])).actions.isEmpty)
-        let summary = try F.run(Workflow(name: "w", steps: [
-            F.step("a"), F.step("b"), F.step("join", needs: ["a", "b"], type: "group"),
-        ]))
+        let summary = try F.run(
+            Workflow(
+                name: "w",
+                steps: [
+                    F.step("a"), F.step("b"), F.step("join", needs: ["a", "b"], type: "group"),
+                ]))
         #expect(summary.status == .succeeded)
         #expect(summary.outcomes[TaskID(step: "join", host: "local")] == .succeeded(.ok))
     }

@@ -1,22 +1,26 @@
 import Foundation
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct CheckpointedRunTests {
     /// a → b → c with b failing, plus x: run through the engine with the journal observer.
     private func failedRun(_ dir: ScratchDirectory) throws -> (RunFolder, RunDefinitions, RunStore) {
         dir.write("w.yaml", "name: w\n")
-        let workflow = Workflow(name: "w", steps: [
-            EngineFixtures.shell("a", "true"), EngineFixtures.shell("b", "exit 3", needs: ["a"]),
-            EngineFixtures.shell("c", "true", needs: ["b"]), EngineFixtures.shell("x", "true"),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                EngineFixtures.shell("a", "true"), EngineFixtures.shell("b", "exit 3", needs: ["a"]),
+                EngineFixtures.shell("c", "true", needs: ["b"]), EngineFixtures.shell("x", "true"),
+            ])
         let graph = try EngineFixtures.graph(workflow)
         let definitions = try RunDefinitions(workflow: workflow, inputs: [:], registry: .builtIns, graph: graph)
         let store = try RunStore(workflowPath: dir.file("w.yaml"))
         let key = try CacheKey.compute(files: [dir.file("w.yaml")], settings: [:])
         let run = try CheckpointedRun(
-            store: store, manifest: RunManifest(workflowPath: dir.file("w.yaml"), sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest),
+            store: store,
+            manifest: RunManifest(workflowPath: dir.file("w.yaml"), sourceFiles: key.sourceFiles, settingsDigest: key.settingsDigest),
             resolved: definitions.resolved(workflow: workflow, path: dir.file("w.yaml"), cacheKey: key, inputs: [:]),
             definitions: definitions, toRun: graph.tasks)
         let executor = Executor(

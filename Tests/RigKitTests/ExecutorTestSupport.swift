@@ -1,7 +1,8 @@
 import Foundation
 import OrderedCollections
-@testable import RigKit
 import RigModel
+
+@testable import RigKit
 
 /// Helpers shared by the engine's tests: workflows built in Swift, a recording observer, a fake
 /// remote transport that measures concurrency, and scratch directories.
@@ -133,7 +134,8 @@ final class ConcurrencyProbe: TransportProvider, @unchecked Sendable {
         let host: String
 
         func run(_ request: CommandRequest, cancellation: CancellationToken) throws(StepFailure) -> CommandResult {
-            let keys = ["*", "host:\(host)"] + request.command.script.split(separator: " ").filter { $0.hasPrefix("tag:") }.map(String.init)
+            let keys =
+                ["*", "host:\(host)"] + request.command.script.split(separator: " ").filter { $0.hasPrefix("tag:") }.map(String.init)
             let script = request.command.script
             owner.enter(keys)
             defer { owner.leave(keys) }

@@ -1,8 +1,9 @@
 import Foundation
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct ExecutorTests {
     typealias F = EngineFixtures
@@ -20,10 +21,12 @@ import RigModel
             echo "end \(me)" >> \(markers)
             """
         }
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("a", rendezvous("a", "b")), F.shell("b", rendezvous("b", "a")),
-            F.shell("c", "echo 'start c' >> \(markers); echo 'end c' >> \(markers)", needs: ["a", "b"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("a", rendezvous("a", "b")), F.shell("b", rendezvous("b", "a")),
+                F.shell("c", "echo 'start c' >> \(markers); echo 'end c' >> \(markers)", needs: ["a", "b"]),
+            ])
         let summary = try F.run(workflow, jobs: 4)
         #expect(summary.status == .succeeded)
         let lines = F.read(markers).split(separator: "\n").map(String.init)
@@ -50,8 +53,9 @@ import RigModel
 
     @Test func remoteHostsRunOneTaskAtATimeButDifferentHostsInParallel() throws {
         let probe = ConcurrencyProbe()
-        let workflow = Workflow(name: "w", inventory: F.remoteHosts("h1", "h2"),
-                                steps: (0..<4).map { F.shell("s\($0)", "work", on: ["all"]) })
+        let workflow = Workflow(
+            name: "w", inventory: F.remoteHosts("h1", "h2"),
+            steps: (0..<4).map { F.shell("s\($0)", "work", on: ["all"]) })
         let summary = try F.run(workflow, jobs: 8, transports: probe)
         #expect(summary.status == .succeeded)
         #expect(probe.maximum("host:h1") == 1)
@@ -71,9 +75,11 @@ import RigModel
     }
 
     @Test func failFastStartsNothingAfterAFailure() throws {
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("a", "echo first line; echo the reason >&2; exit 3"), F.shell("b", "true", needs: ["a"]), F.shell("c", "true"),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("a", "echo first line; echo the reason >&2; exit 3"), F.shell("b", "true", needs: ["a"]), F.shell("c", "true"),
+            ])
         let logs = F.scratch()
         let summary = try F.run(workflow, jobs: 1, logDirectory: logs)
         #expect(summary.status == .failed)
@@ -89,9 +95,11 @@ import RigModel
     }
 
     @Test func keepGoingRunsBranchesThatDoNotNeedTheFailure() throws {
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("a", "exit 3"), F.shell("b", "true", needs: ["a"]), F.shell("c", "true"), F.shell("d", "true", needs: ["c"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("a", "exit 3"), F.shell("b", "true", needs: ["a"]), F.shell("c", "true"), F.shell("d", "true", needs: ["c"]),
+            ])
         let summary = try F.run(workflow, jobs: 1, keepGoing: true)
         #expect(summary.status == .failed)
         #expect(summary.outcomes[TaskID(step: "b", host: "local")] == .skipped(.upstreamFailed("a@local")))
@@ -103,12 +111,15 @@ import RigModel
         let dir = F.scratch()
         let script = "n=$(( $(cat \(dir)/n 2>/dev/null || echo 0) + 1 )); echo $n > \(dir)/n; [ $n -ge 3 ]"
         let recorder = Recorder()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("flaky", script, retries: RetryPolicy(count: 5, backoff: .milliseconds(20), maxDelay: .milliseconds(50))),
-            F.shell("broken", "exit 1", retries: RetryPolicy(count: 2, backoff: .milliseconds(10))),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("flaky", script, retries: RetryPolicy(count: 5, backoff: .milliseconds(20), maxDelay: .milliseconds(50))),
+                F.shell("broken", "exit 1", retries: RetryPolicy(count: 2, backoff: .milliseconds(10))),
+            ])
         let summary = try F.run(workflow, keepGoing: true, recorder: recorder)
-        let flaky = TaskID(step: "flaky", host: "local"), broken = TaskID(step: "broken", host: "local")
+        let flaky = TaskID(step: "flaky", host: "local")
+        let broken = TaskID(step: "broken", host: "local")
         #expect(summary.outcomes[flaky] == .succeeded(.changed))
         #expect(summary.timings[flaky]?.attempts == 3)
         #expect(F.read("\(dir)/n").trimmingCharacters(in: .whitespacesAndNewlines) == "3")
@@ -131,9 +142,11 @@ import RigModel
 
     @Test func aStepTimeoutKillsTheWholeProcessGroup() throws {
         let recorder = Recorder()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("slow", "bash -c 'sleep 300 & sleep 300; wait'", timeout: .milliseconds(300)),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("slow", "bash -c 'sleep 300 & sleep 300; wait'", timeout: .milliseconds(300))
+            ])
         let summary = try F.run(workflow, recorder: recorder)
         let id = TaskID(step: "slow", host: "local")
         #expect(summary.outcomes[id] == .failed(.timedOut(after: .milliseconds(300))))
@@ -159,10 +172,12 @@ import RigModel
 
     @Test func cancelInterruptsRunningTasksAndKillsTheirChildren() throws {
         let recorder = Recorder()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("direct", "sleep 300"), F.shell("script", "sleep 300 & sleep 300; wait"),
-            F.shell("later", "true", needs: ["direct"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("direct", "sleep 300"), F.shell("script", "sleep 300 & sleep 300; wait"),
+                F.shell("later", "true", needs: ["direct"]),
+            ])
         let executor = Executor(
             graph: try F.graph(workflow), workflow: workflow, registry: .builtIns,
             transports: LocalTransportProvider(killGracePeriod: .seconds(1)), preparer: LiteralTaskPreparer(),
@@ -182,10 +197,12 @@ import RigModel
 
     @Test func anyErrorsFatalStopsTheStepsOtherHosts() throws {
         let probe = ConcurrencyProbe()
-        let workflow = Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [
-            F.shell("s", "fail:h1 hold:h2", on: ["h1", "h2"], anyErrorsFatal: true),
-            F.shell("independent", "work", on: ["h3"]),
-        ])
+        let workflow = Workflow(
+            name: "w", inventory: F.remoteHosts("h1", "h2", "h3"),
+            steps: [
+                F.shell("s", "fail:h1 hold:h2", on: ["h1", "h2"], anyErrorsFatal: true),
+                F.shell("independent", "work", on: ["h3"]),
+            ])
         let summary = try F.run(workflow, keepGoing: true, transports: probe)
         guard case .failed(.commandFailed)? = summary.outcomes[TaskID(step: "s", host: "h1")] else {
             Issue.record("h1 should fail: \(summary.outcomes)")
@@ -216,10 +233,12 @@ import RigModel
     }
 
     @Test func aFailureElsewhereEndsAWaitingRetryAtOnce() throws {
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("retrying", "exit 1", retries: RetryPolicy(count: 3, backoff: .seconds(600), jitter: false)),
-            F.shell("failing", "sleep 0.2; exit 2"),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("retrying", "exit 1", retries: RetryPolicy(count: 3, backoff: .seconds(600), jitter: false)),
+                F.shell("failing", "sleep 0.2; exit 2"),
+            ])
         let summary = try F.run(workflow, jobs: 2)
         #expect(summary.status == .failed)
         #expect(summary.timings[TaskID(step: "retrying", host: "local")]?.attempts == 1)
@@ -231,11 +250,15 @@ import RigModel
 
     @Test func outputsFlowToTheTasksThatNeedThem() throws {
         let dir = F.scratch()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("make", "echo token=abc-123 >> \"$RIG_OUTPUT\"; echo 'cert<<EOF' >> \"$RIG_OUTPUT\"; printf 'l1\\nl2\\nEOF\\n' >> \"$RIG_OUTPUT\"",
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell(
+                    "make",
+                    "echo token=abc-123 >> \"$RIG_OUTPUT\"; echo 'cert<<EOF' >> \"$RIG_OUTPUT\"; printf 'l1\\nl2\\nEOF\\n' >> \"$RIG_OUTPUT\"",
                     outputs: ["token", "cert"]),
-            F.shell("use", "printf '%s' '@token@' > \(dir)/got", needs: ["make"]),
-        ])
+                F.shell("use", "printf '%s' '@token@' > \(dir)/got", needs: ["make"]),
+            ])
         let summary = try F.run(workflow, preparer: OutputSubstitutingPreparer())
         #expect(summary.status == .succeeded)
         #expect(F.read("\(dir)/got") == "abc-123")
@@ -243,17 +266,20 @@ import RigModel
 
     @Test func rigChangedFalseReportsOkAndIsNotAnOutput() throws {
         let recorder = Recorder()
-        let workflow = Workflow(name: "w", steps: [F.shell("same", "echo rig.changed=false >> \"$RIG_OUTPUT\"; echo x=1 >> \"$RIG_OUTPUT\"", outputs: ["x"])])
+        let workflow = Workflow(
+            name: "w", steps: [F.shell("same", "echo rig.changed=false >> \"$RIG_OUTPUT\"; echo x=1 >> \"$RIG_OUTPUT\"", outputs: ["x"])])
         let summary = try F.run(workflow, recorder: recorder)
         #expect(summary.outcomes[TaskID(step: "same", host: "local")] == .succeeded(.ok))
     }
 
     @Test func aSucceedingGuardReportsOkWithoutRunningTheStep() throws {
         let dir = F.scratch()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("guarded", "touch \(dir)/ran", unless: "test -d \(dir)"),
-            F.shell("unguarded", "touch \(dir)/ran2", unless: "test -e \(dir)/nothing-here"),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("guarded", "touch \(dir)/ran", unless: "test -d \(dir)"),
+                F.shell("unguarded", "touch \(dir)/ran2", unless: "test -e \(dir)/nothing-here"),
+            ])
         let summary = try F.run(workflow)
         #expect(summary.outcomes[TaskID(step: "guarded", host: "local")] == .okByGuard)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/ran"))
@@ -271,13 +297,16 @@ import RigModel
 
     @Test func priorResultsAreSkippedAndOfferTheirOutputs() throws {
         let dir = F.scratch()
-        let workflow = Workflow(name: "w", steps: [
-            F.shell("make", "touch \(dir)/ran; echo token=new >> \"$RIG_OUTPUT\"", outputs: ["token"]),
-            F.shell("use", "printf '%s' '@token@' > \(dir)/got", needs: ["make"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.shell("make", "touch \(dir)/ran; echo token=new >> \"$RIG_OUTPUT\"", outputs: ["token"]),
+                F.shell("use", "printf '%s' '@token@' > \(dir)/got", needs: ["make"]),
+            ])
         let make = TaskID(step: "make", host: "local")
-        let summary = try F.run(workflow, preparer: OutputSubstitutingPreparer(),
-                                priorResults: [make: PriorResult(runID: "run-1", outputs: ["token": "old"])])
+        let summary = try F.run(
+            workflow, preparer: OutputSubstitutingPreparer(),
+            priorResults: [make: PriorResult(runID: "run-1", outputs: ["token": "old"])])
         #expect(summary.outcomes[make] == .skipped(.alreadyDone(runID: "run-1")))
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/ran"))
         #expect(F.read("\(dir)/got") == "old")

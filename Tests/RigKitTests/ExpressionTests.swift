@@ -20,17 +20,22 @@ private func syntaxError(_ text: String) -> TemplateSyntaxError? {
 }
 
 private let inventory = Inventory(hosts: [
-    InventoryHost(name: "master", address: "192.168.1.10", user: "ubuntu", roles: ["control", "nfs"],
-                  labels: ["webServer": "yes"], vars: ["disk": .string("/dev/sdb"), "sizes": .list([.int(1), .int(2)])]),
+    InventoryHost(
+        name: "master", address: "192.168.1.10", user: "ubuntu", roles: ["control", "nfs"],
+        labels: ["webServer": "yes"], vars: ["disk": .string("/dev/sdb"), "sizes": .list([.int(1), .int(2)])]),
     InventoryHost(name: "w1", address: "192.168.1.11", port: 2222, roles: ["worker"]),
     InventoryHost(name: "w2", address: "192.168.1.12", roles: ["worker"]),
 ])
 
-private func context(mode: StepInvocation.Mode = .execute, host: String? = "w1", outputs: StepOutputs = StepOutputs(),
-                     secrets: SecretValues? = SecretValues(["token": "s3cr3t"])) -> RenderContext {
+private func context(
+    mode: StepInvocation.Mode = .execute, host: String? = "w1", outputs: StepOutputs = StepOutputs(),
+    secrets: SecretValues? = SecretValues(["token": "s3cr3t"])
+) -> RenderContext {
     RenderContext(
-        inputs: ["domain": .string("tator.lan"), "replicas": .int(3), "gpu": .bool(false),
-                 "nodes": .list([.string("a"), .string("b c")]), "empty": .null, "msg": .string("it's")],
+        inputs: [
+            "domain": .string("tator.lan"), "replicas": .int(3), "gpu": .bool(false),
+            "nodes": .list([.string("a"), .string("b c")]), "empty": .null, "msg": .string("it's"),
+        ],
         secrets: secrets, inventory: inventory, host: host.flatMap(inventory.host(named:)), outputs: outputs,
         mode: mode, workflowName: "deploy", runID: mode == .execute ? "run-1" : nil)
 }
@@ -44,7 +49,9 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
         let t = try parse("a ${{ inputs.x }} b${{inputs.y}}")
         #expect(t.parts.count == 4)
         #expect(t.parts[0] == .text("a "))
-        #expect(t.parts[1] == .expression(.reference(["inputs", "x"], SourceLocation(file: "w.yaml", line: 3, column: 16)), source: "${{ inputs.x }}"))
+        #expect(
+            t.parts[1]
+                == .expression(.reference(["inputs", "x"], SourceLocation(file: "w.yaml", line: 3, column: 16)), source: "${{ inputs.x }}"))
         #expect(t.parts[2] == .text(" b"))
         #expect(t.singleExpression == nil)
         #expect(try parse("${{ inputs.x }}").singleExpression != nil)
@@ -53,9 +60,13 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
     @Test func precedenceAndLiterals() throws {
         let e = try #require(parse("${{ !inputs.a || inputs.b == 'x' && inputs.c != -3 }}").singleExpression)
-        guard case .binary(.or, .not(.reference(["inputs", "a"], _)),
-                           .binary(.and, .binary(.equal, .reference(["inputs", "b"], _), .literal(.string("x"))),
-                                   .binary(.notEqual, .reference(["inputs", "c"], _), .literal(.int(-3))))) = e else {
+        guard
+            case .binary(
+                .or, .not(.reference(["inputs", "a"], _)),
+                .binary(
+                    .and, .binary(.equal, .reference(["inputs", "b"], _), .literal(.string("x"))),
+                    .binary(.notEqual, .reference(["inputs", "c"], _), .literal(.int(-3))))) = e
+        else {
             Issue.record("parsed as \(e)")
             return
         }
@@ -66,7 +77,8 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
     @Test func filtersBindTighterThanComparison() throws {
         let e = try #require(parse("${{ inputs.x | default('a') | upper == 'A' }}").singleExpression)
-        guard case .binary(.equal, .filter(.filter(.reference, "default", [.literal(.string("a"))], _), "upper", [], _), .literal) = e else {
+        guard case .binary(.equal, .filter(.filter(.reference, "default", [.literal(.string("a"))], _), "upper", [], _), .literal) = e
+        else {
             Issue.record("parsed as \(e)")
             return
         }
@@ -74,7 +86,10 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
     @Test func bracketsAndIndices() throws {
         let e = try parse(#"${{ hosts["nas.lan"].vars.sizes[1] }}"#).singleExpression
-        guard case .reference(let path, _) = e else { Issue.record("not a reference"); return }
+        guard case .reference(let path, _) = e else {
+            Issue.record("not a reference")
+            return
+        }
         #expect(path == ["hosts", "nas.lan", "vars", "sizes", "1"])
         guard case .reference(let p2, _) = try parse("${{ steps.nfs-server.outputs.x }}").singleExpression else { return }
         #expect(p2 == ["steps", "nfs-server", "outputs", "x"])
@@ -106,7 +121,9 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
     @Test func deepNestingIsRefusedNotACrash() {
         let parens = "${{ " + String(repeating: "(", count: 100_000) + "true" + String(repeating: ")", count: 100_000) + " }}"
         #expect(syntaxError(parens)?.message == "the expression nests more than 64 levels deep")
-        #expect(syntaxError("${{ " + String(repeating: "!", count: 100_000) + "true }}")?.message == "the expression nests more than 64 levels deep")
+        #expect(
+            syntaxError("${{ " + String(repeating: "!", count: 100_000) + "true }}")?.message
+                == "the expression nests more than 64 levels deep")
         #expect(syntaxError("${{ " + String(repeating: "(", count: 30) + "true" + String(repeating: ")", count: 30) + " }}") == nil)
     }
 
@@ -117,7 +134,10 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
     @Test func bareConditions() throws {
         let e = try TemplateParser.parseExpression("inputs.gpu && hosts.master.address", location: here)
-        guard case .binary(.and, _, _) = e else { Issue.record("parsed as \(e)"); return }
+        guard case .binary(.and, _, _) = e else {
+            Issue.record("parsed as \(e)")
+            return
+        }
     }
 }
 
@@ -196,7 +216,10 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
     @Test func unknownReferencesAtRenderTime() {
         func message(_ text: String) -> String? {
-            do { _ = try render(text); return nil } catch { return (error as? RenderError)?.message }
+            do {
+                _ = try render(text)
+                return nil
+            } catch { return (error as? RenderError)?.message }
         }
         #expect(message("${{ inputs.nope }}") == "no input named 'nope'")
         #expect(message("${{ hosts.ghost.address }}") == "no host named 'ghost' in the inventory")
@@ -276,28 +299,35 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
 @Suite struct ExpressionParameterBinding {
     private func step(_ with: String) throws -> Step {
-        try loadWorkflow("inputs: {p: {type: string, default: '8080'}}\nsteps:\n  - id: s\n    type: fake.kinds\n    with: \(with)\n").steps[0]
+        try loadWorkflow("inputs: {p: {type: string, default: '8080'}}\nsteps:\n  - id: s\n    type: fake.kinds\n    with: \(with)\n")
+            .steps[0]
     }
 
     private let ctx = RenderContext(inputs: ["p": .string("8080")], mode: .execute)
 
     @Test func defaultsAndCoercion() throws {
-        let values = try ParameterBinder.bind(step("{count: '5', port: '${{ inputs.p }}', wait: 90, volume: {path: /srv}}"), schema: FakeKinds().schema, in: ctx)
+        let values = try ParameterBinder.bind(
+            step("{count: '5', port: '${{ inputs.p }}', wait: 90, volume: {path: /srv}}"), schema: FakeKinds().schema, in: ctx)
         #expect(values["count"] == .int(5))
         #expect(values["port"] == .int(8080))
         #expect(values["enabled"] == .bool(false))
         #expect(values["packages"] == .list([]))
         #expect(values["wait"] == .string("90s"))
         #expect(values["volume"] == .map(["path": .string("/srv"), "size": .int(10)]))
-        #expect(Array(values.keys) == ["count", "enabled", "port", "packages", "wait", "volume"].sorted { a, b in
-            FakeKinds().schema.parameters.firstIndex { $0.name == a }! < FakeKinds().schema.parameters.firstIndex { $0.name == b }!
-        })
+        #expect(
+            Array(values.keys)
+                == ["count", "enabled", "port", "packages", "wait", "volume"].sorted { a, b in
+                    FakeKinds().schema.parameters.firstIndex { $0.name == a }! < FakeKinds().schema.parameters.firstIndex { $0.name == b }!
+                })
     }
 
     @Test func badValuesNameTheParameterAndPlace() throws {
         func failure(_ with: String) throws -> RenderError? {
             let s = try step(with)
-            do { _ = try ParameterBinder.bind(s, schema: FakeKinds().schema, in: ctx); return nil } catch { return error }
+            do {
+                _ = try ParameterBinder.bind(s, schema: FakeKinds().schema, in: ctx)
+                return nil
+            } catch { return error }
         }
         let port = try #require(try failure("{port: 70000}"))
         #expect(port.message == "step 's': parameter 'port' must be a port number (1-65535), got int 70000")
@@ -329,26 +359,30 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
 
 @Suite struct ExpressionTaskRendering {
     @Test func conditionThenParametersThenGuard() throws {
-        let w = try loadWorkflow("""
-        inputs: {on: {type: bool, default: true}, dir: {type: string, default: /tmp/a b}}
-        steps:
-          - {id: up, type: noop, outputs: [x]}
-          - id: s
-            type: shell
-            needs: up
-            when: inputs.on
-            unless: test -d ${{ inputs.dir | shell }}
-            with: {run: "echo ${{ steps.up.outputs.x }}"}
-        """)
+        let w = try loadWorkflow(
+            """
+            inputs: {on: {type: bool, default: true}, dir: {type: string, default: /tmp/a b}}
+            steps:
+              - {id: up, type: noop, outputs: [x]}
+              - id: s
+                type: shell
+                needs: up
+                when: inputs.on
+                unless: test -d ${{ inputs.dir | shell }}
+                with: {run: "echo ${{ steps.up.outputs.x }}"}
+            """)
         let step = try #require(w.step("s"))
         var outputs = StepOutputs()
         outputs.record(TaskID(step: "up", host: "local"), ["x": "42"])
-        let on = try TaskRenderer.render(step, schema: FakeShell().schema,
-                                         in: RenderContext(workflow: w, inputs: ["on": .bool(true), "dir": .string("/tmp/a b")], host: .local, outputs: outputs, mode: .execute))
+        let on = try TaskRenderer.render(
+            step, schema: FakeShell().schema,
+            in: RenderContext(
+                workflow: w, inputs: ["on": .bool(true), "dir": .string("/tmp/a b")], host: .local, outputs: outputs, mode: .execute))
         #expect(on == RenderedTask(runs: true, parameters: ["run": .string("echo 42")], guardScript: "test -d '/tmp/a b'"))
         // A false condition renders nothing else, so a missing output is no error.
-        let off = try TaskRenderer.render(step, schema: FakeShell().schema,
-                                          in: RenderContext(workflow: w, inputs: ["on": .bool(false), "dir": .string("x")], host: .local, mode: .execute))
+        let off = try TaskRenderer.render(
+            step, schema: FakeShell().schema,
+            in: RenderContext(workflow: w, inputs: ["on": .bool(false), "dir": .string("x")], host: .local, mode: .execute))
         #expect(off == RenderedTask(runs: false))
     }
 }

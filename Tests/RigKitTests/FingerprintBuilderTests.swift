@@ -1,7 +1,8 @@
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct FingerprintBuilderTests {
     private let yaml = """
@@ -42,8 +43,9 @@ import RigModel
 
     private func fingerprints(_ workflow: Workflow, inputs: OrderedDictionary<String, Value>) throws -> [TaskID: Fingerprint] {
         let (tasks, needs) = expandTasks(workflow)
-        let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: inputs, registry: fakeRegistry(), tasks: tasks,
-                                                         needs: needs)
+        let defs = try TaskDefinitionBuilder.definitions(
+            workflow: workflow, inputs: inputs, registry: fakeRegistry(), tasks: tasks,
+            needs: needs)
         return try FingerprintTable.compute(defs)
     }
 
@@ -54,12 +56,15 @@ import RigModel
     @Test func definitionsRenderSecretsAndOutputsAsPlaceholders() throws {
         let workflow = try loadWorkflow(yaml)
         let (tasks, needs) = expandTasks(workflow)
-        let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: try inputs(workflow), registry: fakeRegistry(),
-                                                         tasks: tasks, needs: needs)
+        let defs = try TaskDefinitionBuilder.definitions(
+            workflow: workflow, inputs: try inputs(workflow), registry: fakeRegistry(),
+            tasks: tasks, needs: needs)
         let byTask = Dictionary(uniqueKeysWithValues: defs.map { ($0.task, $0) })
-        #expect(byTask[task("init", "master")]?.parameters["run"]
+        #expect(
+            byTask[task("init", "master")]?.parameters["run"]
                 == .string("kubeadm init --pod-network-cidr=10.244.0.0/16 --advertise=10.0.0.1"))
-        #expect(byTask[task("join", "w1")]?.parameters["run"]
+        #expect(
+            byTask[task("join", "w1")]?.parameters["run"]
                 == .string("<steps.init.outputs.join_command> --from <steps.init.outputs.endpoint>"))
         #expect(byTask[task("join", "w2")]?.guardCommand == "test -f /etc/kubernetes/kubelet.conf")
         #expect(byTask[task("login", "master")]?.parameters["run"]?.text.contains("<secret:registry_password>") == true)
@@ -83,9 +88,10 @@ import RigModel
     @Test func secretOutputReadersAreFoundWithTheirProducer() throws {
         let workflow = try loadWorkflow(yaml)
         let uses = TaskDefinitionBuilder.secretOutputUses(workflow: workflow, tasks: expandTasks(workflow).tasks)
-        #expect(uses == [
-            task("join", "w1"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],
-            task("join", "w2"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],
-        ])
+        #expect(
+            uses == [
+                task("join", "w1"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],
+                task("join", "w2"): [SecretOutputUse(producer: task("init", "master"), output: "join_command")],
+            ])
     }
 }

@@ -1,25 +1,29 @@
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct FingerprintTests {
     private func invocation(
         _ step: Step, parameters: OrderedDictionary<String, Value>, host: InventoryHost = .local, mode: StepInvocation.Mode = .display
     ) -> StepInvocation {
-        StepInvocation(step: step, task: TaskID(step: step.id, host: host.name), host: host, parameters: parameters,
-                       inventory: Inventory(hosts: [host]), mode: mode)
+        StepInvocation(
+            step: step, task: TaskID(step: step.id, host: host.name), host: host, parameters: parameters,
+            inventory: Inventory(hosts: [host]), mode: mode)
     }
 
-    private let schema = ParameterSchema([
-        .init("run", .script, required: true, description: "the script"),
-        .init("color", .bool, description: "colored output", affectsResult: false),
-        .init("password", .string, description: "a secret", secret: true),
-    ], allowsOtherKeys: true)
+    private let schema = ParameterSchema(
+        [
+            .init("run", .script, required: true, description: "the script"),
+            .init("color", .bool, description: "colored output", affectsResult: false),
+            .init("password", .string, description: "a secret", secret: true),
+        ], allowsOtherKeys: true)
 
     @Test func theDigestIsPinnedSoItStaysStableAcrossRunsAndSwiftVersions() {
-        let d = definition("install", host: "web1", run: "apt-get install -y nfs-common", needs: [], address: "10.0.0.5",
-                           unless: "dpkg -s nfs-common", outputs: ["version": false, "token": true])
+        let d = definition(
+            "install", host: "web1", run: "apt-get install -y nfs-common", needs: [], address: "10.0.0.5",
+            unless: "dpkg -s nfs-common", outputs: ["version": false, "token": true])
         let fp = d.fingerprint(upstream: [:])
         #expect(fp.hex == "bbcdf5dd2600fa98dcfbc8838b72503ccc412cfbbc5111a84b1171ffaab071ac")
         #expect(fp.fields.map(\.name) == ["host", "needs", "outputs", "type", "unless", "with.run"])
@@ -70,7 +74,9 @@ import RigModel
     }
 
     @Test func upstreamFingerprintsChainIntoDescendants() throws {
-        let a = definition("a"), b = definition("b", needs: [task("a")]), c = definition("c", needs: [task("b")])
+        let a = definition("a")
+        let b = definition("b", needs: [task("a")])
+        let c = definition("c", needs: [task("b")])
         let before = try FingerprintTable.compute([c, b, a])
         var a2 = a
         a2.parameters["run"] = .string("echo changed")
@@ -101,10 +107,12 @@ import RigModel
 
     @Test func secretValuesNeverEnterAFingerprint() {
         let step = Step(id: "s", type: "shell")
-        let one = TaskDefinition(invocation: invocation(step, parameters: ["run": .string("x"), "password": .string("hunter2")]),
-                                 schema: schema, needs: [])
-        let two = TaskDefinition(invocation: invocation(step, parameters: ["run": .string("x"), "password": .string("letmein")]),
-                                 schema: schema, needs: [])
+        let one = TaskDefinition(
+            invocation: invocation(step, parameters: ["run": .string("x"), "password": .string("hunter2")]),
+            schema: schema, needs: [])
+        let two = TaskDefinition(
+            invocation: invocation(step, parameters: ["run": .string("x"), "password": .string("letmein")]),
+            schema: schema, needs: [])
         #expect(one.parameters["password"] == .string(TaskDefinition.secretParameterPlaceholder))
         #expect(one.fingerprint(upstream: [:]) == two.fingerprint(upstream: [:]))
         // A secret input shows as its placeholder in display mode: the placeholder, not the value, is hashed.

@@ -10,7 +10,9 @@ import Testing
         let folder = TemporaryFolder()
         let config = folder.write("lab/ssh_config", "Host *\n")
         folder.write("lab/other_config", "Host *\n")
-        let inventory = folder.write("lab/inventory.yaml", """
+        let inventory = folder.write(
+            "lab/inventory.yaml",
+            """
             defaults: {user: root, ssh_config: ssh_config}
             hosts:
               - {name: a, address: 10.0.0.1}
@@ -25,7 +27,9 @@ import Testing
 
     @Test func missingSSHConfigFileIsReportedOnceWithTheHostsLocation() throws {
         let folder = TemporaryFolder()
-        let inventory = folder.write("inventory.yaml", """
+        let inventory = folder.write(
+            "inventory.yaml",
+            """
             defaults: {ssh_config: nowhere/ssh_config}
             hosts:
               - {name: a, address: 10.0.0.1}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RigKit
 
 /// `bash -c script` in a process group of its own, as the engine launches tasks.
@@ -32,8 +33,9 @@ private func unfinishedTaskState(group: pid_t, leaderTicks: UInt64?, startedMicr
     JournalState(records: [
         JournalRecord(.runStarted, runID: "r1", bootID: bootID, pid: 1),
         JournalRecord(.started, task: task("long"), timeMicros: startedMicros, attempt: 1),
-        JournalRecord(.processStarted, task: task("long"), timeMicros: startedMicros, processGroup: group,
-                      processStartTicks: leaderTicks),
+        JournalRecord(
+            .processStarted, task: task("long"), timeMicros: startedMicros, processGroup: group,
+            processStartTicks: leaderTicks),
         JournalRecord(.started, task: task("done"), timeMicros: startedMicros, attempt: 1),
         JournalRecord(.processStarted, task: task("done"), timeMicros: startedMicros, processGroup: group),
         JournalRecord(.succeeded, task: task("done"), status: .changed),
@@ -79,8 +81,9 @@ private func unfinishedTaskState(group: pid_t, leaderTicks: UInt64?, startedMicr
         let startedLater = unfinishedTaskState(group: leader, leaderTicks: nil, startedMicros: JournalRecord.now() + 60_000_000)
         #expect(LeftoverProcesses.find(in: startedLater).isEmpty, "a process older than the task is not its leftover")
 
-        let otherBoot = unfinishedTaskState(group: leader, leaderTicks: ticks, startedMicros: JournalRecord.now(),
-                                            bootID: "00000000-0000-0000-0000-000000000000")
+        let otherBoot = unfinishedTaskState(
+            group: leader, leaderTicks: ticks, startedMicros: JournalRecord.now(),
+            bootID: "00000000-0000-0000-0000-000000000000")
         #expect(LeftoverProcesses.find(in: otherBoot).isEmpty)
         #expect(LeftoverProcesses.find(in: unfinishedTaskState(group: leader, leaderTicks: ticks, startedMicros: 0)).count == 1)
     }

@@ -1,7 +1,8 @@
 import Foundation
 import OrderedCollections
-@testable import RigKit
 import RigModel
+
+@testable import RigKit
 
 /// A fresh folder under /tmp, removed when the value is released.
 final class ScratchDirectory: @unchecked Sendable {

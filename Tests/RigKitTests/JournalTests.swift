@@ -1,15 +1,17 @@
 import Foundation
 import Testing
+
 @testable import RigKit
 
 @Suite struct JournalTests {
     @Test func recordsReadBackExactlyAsWritten() throws {
         let dir = ScratchDirectory()
-        let records = (0..<20).map(fullRecord) + [
-            JournalRecord(.runStarted, runID: "20261125T103200Z-4f2a", bootID: "b", pid: 42),
-            JournalRecord(.queued, task: task("x")),
-            JournalRecord(.runEnded, message: "succeeded"),
-        ]
+        let records =
+            (0..<20).map(fullRecord) + [
+                JournalRecord(.runStarted, runID: "20261125T103200Z-4f2a", bootID: "b", pid: 42),
+                JournalRecord(.queued, task: task("x")),
+                JournalRecord(.runEnded, message: "succeeded"),
+            ]
         try writeJournal(dir.file("journal"), records)
         let contents = try JournalReader.read(dir.file("journal"))
         #expect(contents.records == records)
@@ -154,7 +156,8 @@ import Testing
     @Test func concurrentAppendersAllLandIntactAndShareSyncs() throws {
         let dir = ScratchDirectory()
         let writer = try JournalWriter.create(at: dir.file("journal"))
-        let threads = 16, perThread = 100
+        let threads = 16
+        let perThread = 100
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in 0..<perThread {
                 let record = JournalRecord(.started, task: task("s\(t)", "h"), attempt: i + 1, logPath: "/l/\(t)/\(i)")

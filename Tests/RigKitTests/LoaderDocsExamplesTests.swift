@@ -10,7 +10,8 @@ import Yams
 /// A block starting with `# file: NAME` is a file other blocks refer to (an inventory): it is
 /// written to the test folder first and must be valid YAML.
 @Suite struct LoaderDocsExamples {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .path
 
     static func yamlBlocks(in markdown: String) -> [String] {
         var blocks: [String] = []
@@ -69,7 +70,8 @@ import Yams
         let workflow = try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: Self.root + "/workflows/example.yaml")
         let inputs = try InputResolver.resolve(workflow, assignments: [], files: [])
         let greet = try #require(workflow.step("greet"))
-        let values = try ParameterBinder.bind(greet, schema: FakeShell().schema, in: RenderContext(workflow: workflow, inputs: inputs, mode: .execute))
+        let values = try ParameterBinder.bind(
+            greet, schema: FakeShell().schema, in: RenderContext(workflow: workflow, inputs: inputs, mode: .execute))
         let script = try #require(values["run"]?.stringValue)
         #expect(script.hasPrefix(#"printf '%s\n' 'It'\''s "rig" -- $(not a command) `nor this`' > /tmp/rig-example/greeting.txt"#))
     }

@@ -16,8 +16,10 @@ private struct SeededGenerator: RandomNumberGenerator {
 }
 
 @Suite struct LoaderMutations {
-    static let fragments = ["${{", "}}", ":", "- ", "  ", "\t", "\"", "'", "[", "]", "{", "}", "|", "&a", "*a", "#", "\n", "<<<<<<< x\n",
-                            "${{ inputs.", " | shell", "!", "==", "needs: x", "on: all", "((", "))", "\\", "\u{0}", "é"]
+    static let fragments = [
+        "${{", "}}", ":", "- ", "  ", "\t", "\"", "'", "[", "]", "{", "}", "|", "&a", "*a", "#", "\n", "<<<<<<< x\n",
+        "${{ inputs.", " | shell", "!", "==", "needs: x", "on: all", "((", "))", "\\", "\u{0}", "é",
+    ]
 
     @Test func mangledWorkflowsAreRejectedWithLocatedProblemsNeverACrash() throws {
         let original = LoaderReadsEveryKey.full
@@ -31,7 +33,9 @@ private struct SeededGenerator: RandomNumberGenerator {
                 switch Int.random(in: 0..<3, using: &generator) {
                 case 0: mutated.remove(at: at)
                 case 1: mutated.insert(contentsOf: Self.fragments.randomElement(using: &generator)!.unicodeScalars, at: at)
-                default: mutated.replaceSubrange(at..<min(at + 3, mutated.count), with: Self.fragments.randomElement(using: &generator)!.unicodeScalars)
+                default:
+                    mutated.replaceSubrange(
+                        at..<min(at + 3, mutated.count), with: Self.fragments.randomElement(using: &generator)!.unicodeScalars)
                 }
             }
             let text = String(String.UnicodeScalarView(mutated))

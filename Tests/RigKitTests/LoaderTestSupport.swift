@@ -50,15 +50,19 @@ struct FakeKinds: StepType {
         .init("mode", .oneOf(["fast", "safe"]), description: "a choice"),
         .init("packages", .list(.string), default: "", description: "a list"),
         .init("labels", .map(.string), description: "a map"),
-        .init("volume", .object(ParameterSchema([
-            .init("path", .path, required: true, description: "where"),
-            .init("size", .int, default: "10", description: "gigabytes"),
-        ])), description: "an object"),
+        .init(
+            "volume",
+            .object(
+                ParameterSchema([
+                    .init("path", .path, required: true, description: "where"),
+                    .init("size", .int, default: "10", description: "gigabytes"),
+                ])), description: "an object"),
         .init("token", .string, description: "a secret", secret: true),
     ])
     func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
         guard let mode = step.with["mode"].flatMap(context.render), mode == .string("fast"),
-              let wait = step.with["wait"].flatMap(context.render), wait != .null else { return [] }
+            let wait = step.with["wait"].flatMap(context.render), wait != .null
+        else { return [] }
         return [.error("step '\(step.id)': 'wait' cannot be used with mode fast", at: step.with["wait"]?.location)]
     }
     func plan(_ invocation: StepInvocation) throws -> TaskPlan { TaskPlan(actions: []) }
@@ -117,9 +121,11 @@ func loadProblems(_ yaml: String, files: [String: String] = [:]) -> [Diagnostic]
 /// Loads and validates; returns the validator's diagnostics (loading must succeed).
 func validationProblems(_ yaml: String, inputs: [String: Value]? = nil) throws -> [Diagnostic] {
     let workflow = try loadWorkflow(yaml)
-    return Validator(registry: fakeRegistry()).validate(workflow, inputs: inputs.map { dict in
-        OrderedDictionary(uniqueKeysWithValues: dict.sorted { $0.key < $1.key })
-    })
+    return Validator(registry: fakeRegistry()).validate(
+        workflow,
+        inputs: inputs.map { dict in
+            OrderedDictionary(uniqueKeysWithValues: dict.sorted { $0.key < $1.key })
+        })
 }
 
 extension Diagnostic {

@@ -5,71 +5,71 @@ import Testing
 
 @Suite struct LoaderReadsEveryKey {
     static let full = """
-    name: demo
-    description: Every key once.
-    inputs:
-      domain: {type: hostname, required: true, description: The site name}
-      replicas: {type: int, default: 2}
-      mode: {type: string, default: safe, enum: [safe, fast]}
-      tag: {type: string, pattern: "[a-z]+", default: abc}
-      nodes: {type: "list<ip>", default: [10.0.0.1, 10.0.0.2]}
-      wait: {type: duration, default: 90s}
-      shorthand: port
-    secrets:
-      registry_password: {description: the registry's password}
-      duckdns_token: {optional: true}
-    pools:
-      apt: 1
-    hosts:
-      defaults: {user: ubuntu, port: 2222, labels: {zone: a}}
-      hosts:
-        - name: master
-          address: 192.168.1.10
-          roles: [control, nfs]
-          labels: {webServer: "yes", zone: b}
-          vars: {disk: /dev/sdb, size: 20}
-          become: {user: root, password_secret: registry_password}
-          identity: ~/.ssh/id_ed25519
-          max_tasks: 2
-        - name: worker1
-          address: fd00::11
-          port: 22
-          roles: worker
-          become: true
-          connection: ssh
-    steps:
-      - id: prepare
-        type: shell
-        description: First step.
-        with:
-          run: echo ${{ inputs.domain | shell }}
-          env: {A: "1"}
-        outputs: [token]
-      - id: install
-        type: shell
-        needs: prepare
-        on: [control, worker1]
-        with: {run: "apt-get install -y nfs-common"}
-        when: inputs.mode == "safe"
-        unless: dpkg -s nfs-common
-        retries: {count: 3, backoff: 2s, max_delay: 1m, jitter: false}
-        timeout: 1h30m
-        outputs:
-          join: {secret: true, description: the join command}
-          plain:
-        pool: apt
-        serial: "50%"
-        host_concurrency: 2
-        any_errors_fatal: true
-      - id: done
-        type: noop
-        needs: [prepare, install]
-        on: all
-        retries: 2
-        timeout: 45
-        serial: 1
-        when: false
-    """
+        name: demo
+        description: Every key once.
+        inputs:
+          domain: {type: hostname, required: true, description: The site name}
+          replicas: {type: int, default: 2}
+          mode: {type: string, default: safe, enum: [safe, fast]}
+          tag: {type: string, pattern: "[a-z]+", default: abc}
+          nodes: {type: "list<ip>", default: [10.0.0.1, 10.0.0.2]}
+          wait: {type: duration, default: 90s}
+          shorthand: port
+        secrets:
+          registry_password: {description: the registry's password}
+          duckdns_token: {optional: true}
+        pools:
+          apt: 1
+        hosts:
+          defaults: {user: ubuntu, port: 2222, labels: {zone: a}}
+          hosts:
+            - name: master
+              address: 192.168.1.10
+              roles: [control, nfs]
+              labels: {webServer: "yes", zone: b}
+              vars: {disk: /dev/sdb, size: 20}
+              become: {user: root, password_secret: registry_password}
+              identity: ~/.ssh/id_ed25519
+              max_tasks: 2
+            - name: worker1
+              address: fd00::11
+              port: 22
+              roles: worker
+              become: true
+              connection: ssh
+        steps:
+          - id: prepare
+            type: shell
+            description: First step.
+            with:
+              run: echo ${{ inputs.domain | shell }}
+              env: {A: "1"}
+            outputs: [token]
+          - id: install
+            type: shell
+            needs: prepare
+            on: [control, worker1]
+            with: {run: "apt-get install -y nfs-common"}
+            when: inputs.mode == "safe"
+            unless: dpkg -s nfs-common
+            retries: {count: 3, backoff: 2s, max_delay: 1m, jitter: false}
+            timeout: 1h30m
+            outputs:
+              join: {secret: true, description: the join command}
+              plain:
+            pool: apt
+            serial: "50%"
+            host_concurrency: 2
+            any_errors_fatal: true
+          - id: done
+            type: noop
+            needs: [prepare, install]
+            on: all
+            retries: 2
+            timeout: 45
+            serial: 1
+            when: false
+        """
 
     @Test func workflowFields() throws {
         let w = try loadWorkflow(Self.full)
@@ -130,12 +130,19 @@ import Testing
         #expect(prepare.on == [] && prepare.needs == [])
         #expect(prepare.outputs.map(\.name) == ["token"])
         #expect(prepare["run"]?.expressionSources == ["${{ inputs.domain | shell }}"])
-        #expect(prepare.with["env"] == .map(["A": .template(Template(literal: "1", location: prepare.with["env"]?["A"]?.location))], prepare.with["env"]?.location))
+        #expect(
+            prepare.with["env"]
+                == .map(
+                    ["A": .template(Template(literal: "1", location: prepare.with["env"]?["A"]?.location))], prepare.with["env"]?.location))
 
         let install = w.steps[1]
         #expect(install.needs == ["prepare"])
         #expect(install.on == ["control", "worker1"])
-        #expect(install.when?.singleExpression == .binary(.equal, .reference(["inputs", "mode"], SourceLocation(file: install.when!.location!.file, line: 46, column: 11)), .literal(.string("safe"))))
+        #expect(
+            install.when?.singleExpression
+                == .binary(
+                    .equal, .reference(["inputs", "mode"], SourceLocation(file: install.when!.location!.file, line: 46, column: 11)),
+                    .literal(.string("safe"))))
         #expect(install.unless?.source == "dpkg -s nfs-common")
         #expect(install.retries == RetryPolicy(count: 3, backoff: .seconds(2), maxDelay: .seconds(60), jitter: false))
         #expect(install.timeout == .seconds(5400))
@@ -156,12 +163,13 @@ import Testing
     }
 
     @Test func scalarsKeepVersionsAndModesAsWritten() throws {
-        let w = try loadWorkflow("""
-        steps:
-          - id: s
-            type: fake.kinds
-            with: {a: 1.10, b: 0755, c: yes, d: 7, e: true, f: ~, g: "8"}
-        """)
+        let w = try loadWorkflow(
+            """
+            steps:
+              - id: s
+                type: fake.kinds
+                with: {a: 1.10, b: 0755, c: yes, d: 7, e: true, f: ~, g: "8"}
+            """)
         let with = w.steps[0].with
         #expect(with["a"]?.literalOrText == .string("1.10"))
         #expect(with["b"]?.literalOrText == .string("0755"))
@@ -187,8 +195,9 @@ import Testing
     }
 
     @Test func inventoryOptionReplacesTheWorkflowHosts() throws {
-        let w = try loadWorkflow("hosts: missing.yaml\nsteps: [{id: s, type: noop}]\n",
-                                 inventory: "defaults: {user: admin}\nhosts:\n  - {name: x, address: 10.1.1.1}\n")
+        let w = try loadWorkflow(
+            "hosts: missing.yaml\nsteps: [{id: s, type: noop}]\n",
+            inventory: "defaults: {user: admin}\nhosts:\n  - {name: x, address: 10.1.1.1}\n")
         #expect(w.inventory.hosts.map(\.name) == ["x"])
         #expect(w.inventory.hosts[0].user == "admin")
         #expect(w.inventory.file?.hasSuffix("/inv.yaml") == true)
@@ -203,15 +212,16 @@ import Testing
 
 @Suite struct LoaderReportsStructuralProblems {
     @Test func unknownKeysWithSuggestions() {
-        let problems = loadProblems("""
-        name: x
-        stpes: []
-        steps:
-          - id: a
-            type: shell
-            need: b
-            with: {run: "true"}
-        """)
+        let problems = loadProblems(
+            """
+            name: x
+            stpes: []
+            steps:
+              - id: a
+                type: shell
+                need: b
+                with: {run: "true"}
+            """)
         #expect(problems.map(\.position) == ["2:1", "6:5"])
         #expect(problems[0].message == "unknown key 'stpes' in a workflow")
         #expect(problems[0].hint?.hasPrefix("did you mean 'steps'?") == true)
@@ -228,21 +238,22 @@ import Testing
     }
 
     @Test func wrongFieldTypesAreAllReported() {
-        let problems = loadProblems("""
-        inputs:
-          n: {type: integer, required: maybe}
-        pools: {apt: 0}
-        steps:
-          - id: a
-            type: shell
-            with: [1]
-            retries: {count: -1, backof: 2s}
-            timeout: soon
-            serial: "150%"
-            needs: {x: 1}
-            host_concurrency: 0
-            outputs: 3
-        """)
+        let problems = loadProblems(
+            """
+            inputs:
+              n: {type: integer, required: maybe}
+            pools: {apt: 0}
+            steps:
+              - id: a
+                type: shell
+                with: [1]
+                retries: {count: -1, backof: 2s}
+                timeout: soon
+                serial: "150%"
+                needs: {x: 1}
+                host_concurrency: 0
+                outputs: 3
+            """)
         #expect(problems.map(\.position) == ["2:13", "2:32", "3:14", "7:11", "8:22", "8:26", "9:14", "10:13", "11:12", "12:23", "13:14"])
         #expect(problems[0].message == "unknown input type 'integer'")
         #expect(problems[1].message == "'required' must be true or false, not the text \"maybe\"")
@@ -269,30 +280,32 @@ import Testing
     }
 
     @Test func everyDuplicateKeyIsReportedAndTheRestStillChecked() {
-        let problems = loadProblems("""
-        name: a
-        steps:
-          - id: s
-            type: shell
-            id: t
-            with: {run: x}
-            bogus: 1
-        name: b
-        """)
+        let problems = loadProblems(
+            """
+            name: a
+            steps:
+              - id: s
+                type: shell
+                id: t
+                with: {run: x}
+                bogus: 1
+            name: b
+            """)
         #expect(problems.map(\.message) == ["duplicate key 'id'", "unknown key 'bogus' in a step", "duplicate key 'name'"])
         #expect(problems.map(\.position) == ["5:5", "7:5", "8:1"])
         #expect(problems[0].hint?.contains("already set at line 3") == true)
     }
 
     @Test func mergeConflictMarkers() {
-        let problems = loadProblems("""
-        name: x
-        <<<<<<< HEAD
-        steps: [{id: a, type: noop}]
-        =======
-        steps: [{id: b, type: noop}]
-        >>>>>>> feature
-        """)
+        let problems = loadProblems(
+            """
+            name: x
+            <<<<<<< HEAD
+            steps: [{id: a, type: noop}]
+            =======
+            steps: [{id: b, type: noop}]
+            >>>>>>> feature
+            """)
         #expect(problems.map(\.message) == Array(repeating: "unresolved merge conflict marker", count: 3))
         #expect(problems.map(\.position) == ["2:1", "4:1", "6:1"])
         #expect(problems[0].hint?.contains("<<<<<<<") == true)
@@ -317,37 +330,41 @@ import Testing
     }
 
     @Test func problemsInTheInventoryFileNameThatFile() {
-        let problems = loadProblems("hosts: inv.yaml\nsteps: [{id: a, type: noop}]\n",
-                                    files: ["inv.yaml": "- name: a\n  adress: 10.0.0.1\n  roles: {x: 1}\n"])
+        let problems = loadProblems(
+            "hosts: inv.yaml\nsteps: [{id: a, type: noop}]\n",
+            files: ["inv.yaml": "- name: a\n  adress: 10.0.0.1\n  roles: {x: 1}\n"])
         #expect(problems.map(\.message) == ["unknown key 'adress' in a host", "'roles' must be a name or a list of names, not a map"])
         #expect(problems.allSatisfy { $0.location?.file.hasSuffix("/inv.yaml") == true })
         #expect(problems[0].hint?.hasPrefix("did you mean 'address'?") == true)
     }
 
     @Test func inventoryProblems() {
-        let problems = loadProblems("""
-        hosts:
-          defaults: {name: x, connection: telnet}
-          hosts:
-            - address: 10.0.0.1
-            - {name: b, become: {usr: root}, labels: {a: [1]}}
-        steps: [{id: a, type: noop}]
-        """)
-        #expect(problems.map(\.message) == [
-            "unknown key 'name' in 'defaults'", "unknown connection 'telnet'", "this host has no 'name'",
-            "unknown key 'usr' in 'become'", "label 'a' must be a text value, not a list",
-        ])
+        let problems = loadProblems(
+            """
+            hosts:
+              defaults: {name: x, connection: telnet}
+              hosts:
+                - address: 10.0.0.1
+                - {name: b, become: {usr: root}, labels: {a: [1]}}
+            steps: [{id: a, type: noop}]
+            """)
+        #expect(
+            problems.map(\.message) == [
+                "unknown key 'name' in 'defaults'", "unknown connection 'telnet'", "this host has no 'name'",
+                "unknown key 'usr' in 'become'", "label 'a' must be a text value, not a list",
+            ])
     }
 
     @Test func inputDefaultsAreTypeChecked() {
-        let problems = loadProblems("""
-        inputs:
-          ip: {type: ip, default: 300.1.1.1}
-          mode: {type: string, enum: [a, b], default: c}
-          p: {type: string, pattern: "(", default: x}
-          bad name: string
-        steps: [{id: a, type: noop}]
-        """)
+        let problems = loadProblems(
+            """
+            inputs:
+              ip: {type: ip, default: 300.1.1.1}
+              mode: {type: string, enum: [a, b], default: c}
+              p: {type: string, pattern: "(", default: x}
+              bad name: string
+            steps: [{id: a, type: noop}]
+            """)
         #expect(problems.map(\.position) == ["2:27", "3:47", "4:30", "5:3"])
         #expect(problems[0].message == "default of input 'ip': \"300.1.1.1\" is not an IP address")
         #expect(problems[1].message == "default of input 'mode': \"c\" is not one of the allowed values: a, b")
@@ -356,20 +373,21 @@ import Testing
     }
 
     @Test func expressionSyntaxErrorsPointAtTheColumn() {
-        let problems = loadProblems("""
-        steps:
-          - id: a
-            type: shell
-            with:
-              run: echo ${{ inputs.x | shel }}
-              env:
-                B: "quoted ${{ inputs.y == }}"
-              cwd: |
-                first line
-                ${{ (inputs.z }}
-            when: inputs.a = 1
-            unless: ${{ inputs.u | upper(1) }}
-        """)
+        let problems = loadProblems(
+            """
+            steps:
+              - id: a
+                type: shell
+                with:
+                  run: echo ${{ inputs.x | shel }}
+                  env:
+                    B: "quoted ${{ inputs.y == }}"
+                  cwd: |
+                    first line
+                    ${{ (inputs.z }}
+                when: inputs.a = 1
+                unless: ${{ inputs.u | upper(1) }}
+            """)
         #expect(problems.map(\.position) == ["5:32", "7:36", "10:23", "11:20", "12:28"])
         #expect(problems[0].message == "unknown filter 'shel'")
         #expect(problems[0].hint?.hasPrefix("did you mean 'shell'?") == true)
@@ -409,17 +427,18 @@ extension Step {
 
 @Suite struct LoaderYAMLFeatures {
     @Test func mergeKeysShareFields() throws {
-        let w = try loadWorkflow("""
-        steps:
-          - &common {id: base, type: shell, retries: 2, timeout: 5m, with: {run: echo base}}
-          - <<: *common
-            id: a
-            with: {run: echo a}
-          - <<: [*common]
-            id: b
-            timeout: 1m
-            with: {run: echo b}
-        """)
+        let w = try loadWorkflow(
+            """
+            steps:
+              - &common {id: base, type: shell, retries: 2, timeout: 5m, with: {run: echo base}}
+              - <<: *common
+                id: a
+                with: {run: echo a}
+              - <<: [*common]
+                id: b
+                timeout: 1m
+                with: {run: echo b}
+            """)
         #expect(w.steps.map(\.id) == ["base", "a", "b"])
         #expect(w.steps[1].type == "shell" && w.steps[1].retries.count == 2 && w.steps[1].timeout == .seconds(300))
         #expect(w.steps[2].timeout == .seconds(60), "keys written in the map win over merged ones")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct LocalTransportTests {
     typealias F = EngineFixtures
@@ -107,7 +108,8 @@ import RigModel
     }
 
     @Test func outputsAreParsedAndOnlyReservedOnesWithoutCollecting() throws {
-        let script = "echo a=1 >> \"$RIG_OUTPUT\"; printf 'b<<END\\nx\\ny\\nEND\\n' >> \"$RIG_OUTPUT\"; echo rig.changed=false >> \"$RIG_OUTPUT\""
+        let script =
+            "echo a=1 >> \"$RIG_OUTPUT\"; printf 'b<<END\\nx\\ny\\nEND\\n' >> \"$RIG_OUTPUT\"; echo rig.changed=false >> \"$RIG_OUTPUT\""
         #expect(try run(Command(script)).0.outputs == ["a": "1", "b": "x\ny", "rig.changed": "false"])
         #expect(try run(Command(script), collect: false).0.outputs == ["rig.changed": "false"])
     }
@@ -147,16 +149,19 @@ import RigModel
         #expect(result.exitCode == 0)
         #expect(result.outputs["user"] == "nobody")
         chmod(dir, 0o777)
-        try transport.upload(FileUpload(path: "\(dir)/owned", text: "x", mode: 0o600, become: true),
-                             log: log, cancellation: CancellationToken())
+        try transport.upload(
+            FileUpload(path: "\(dir)/owned", text: "x", mode: 0o600, become: true),
+            log: log, cancellation: CancellationToken())
         let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/owned")
         #expect(attributes[.ownerAccountName] as? String == "nobody")
         #expect(F.read("\(dir)/owned") == "x")
     }
 
     @Test func outputFileParsingHandlesBothForms() {
-        #expect(OutputFile.parse("a=1\nb = two=2\n\nnoise\nc<<X\nline1\nline2\nX\nd=\n") ==
-                ["a": "1", "b": " two=2", "c": "line1\nline2", "d": ""])
+        #expect(
+            OutputFile.parse("a=1\nb = two=2\n\nnoise\nc<<X\nline1\nline2\nX\nd=\n") == [
+                "a": "1", "b": " two=2", "c": "line1\nline2", "d": "",
+            ])
     }
 }
 

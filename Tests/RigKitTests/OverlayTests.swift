@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 /// `extends:`: a user's workflow adds, orders, changes and disables steps of a shipped one.
 @Suite struct OverlayTests {
@@ -47,7 +48,8 @@ import RigModel
     }
 
     @Test func anAddedStepNeedsExistingStepsAndBeforeMakesTheLaterStepNeedIt() throws {
-        let (w, folder) = try load("""
+        let (w, folder) = try load(
+            """
             extends: base.yaml
             steps:
               - id: mount-disk
@@ -67,7 +69,8 @@ import RigModel
     }
 
     @Test func anOverrideMergesWithOverTheBaseAndRecordsWhereItChanged() throws {
-        let (w, folder) = try load("""
+        let (w, folder) = try load(
+            """
             extends: base.yaml
             steps:
               - id: prepare
@@ -77,7 +80,10 @@ import RigModel
         let prepare = try #require(w.step("prepare"))
         #expect(prepare.type == "shell")
         #expect(prepare.with["run"] != nil)
-        guard case .map(let env, _)? = prepare.with["env"] else { Issue.record("env is not a map"); return }
+        guard case .map(let env, _)? = prepare.with["env"] else {
+            Issue.record("env is not a map")
+            return
+        }
         #expect(Array(env.keys) == ["A", "B", "C"])
         if case .template(let b)? = env["B"] { #expect(b.source == "20") } else { Issue.record("B is not text") }
         #expect(prepare.timeout == .seconds(300))
@@ -97,7 +103,8 @@ import RigModel
     }
 
     @Test func inputsSecretsAndNameAreInheritedAndOverridable() throws {
-        let (w, _) = try load("""
+        let (w, _) = try load(
+            """
             extends: base.yaml
             name: my-lab
             inputs:
@@ -125,7 +132,8 @@ import RigModel
     @Test func aBareNameIsFoundInTheWorkflowsFolderBesideOrAboveTheFile() throws {
         let folder = TemporaryFolder()
         folder.write("workflows/tator-multinode.yaml", Self.base)
-        let path = folder.write("labs/north/site.yaml", "extends: tator-multinode\nsteps:\n  - id: extra\n    type: noop\n    needs: build\n")
+        let path = folder.write(
+            "labs/north/site.yaml", "extends: tator-multinode\nsteps:\n  - id: extra\n    type: noop\n    needs: build\n")
         let w = try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: path)
         #expect(w.step("extra")?.needs == ["build"])
         #expect(w.sourceFiles.first == folder.path + "/workflows/tator-multinode.yaml")
@@ -134,7 +142,8 @@ import RigModel
     // MARK: Conflicts, each naming the overlay's file and line
 
     @Test func aNewIdAddedTwiceIsAnErrorAtTheSecond() {
-        let found = problems("""
+        let found = problems(
+            """
             extends: base.yaml
             steps:
               - id: extra
@@ -156,7 +165,8 @@ import RigModel
     }
 
     @Test func changingAStepsTypeDisablingAnUnknownStepAndBeforeAnUnknownStepAreErrors() {
-        let found = problems("""
+        let found = problems(
+            """
             extends: base.yaml
             disable: [nope]
             steps:
@@ -174,7 +184,8 @@ import RigModel
     }
 
     @Test func aCycleThroughBeforePointsAtTheOverlaysBeforeLine() {
-        let found = problems("""
+        let found = problems(
+            """
             extends: base.yaml
             steps:
               - id: extra
@@ -212,7 +223,8 @@ import RigModel
     }
 
     @Test func beforeAndDisableOutsideAnOverlayAreErrorsWithAHint() {
-        let found = loadProblems("""
+        let found = loadProblems(
+            """
             disable: [x]
             steps:
               - id: a

@@ -1,8 +1,9 @@
 import Foundation
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 /// Executable plugins: discovery, describe at validation time, check/apply through the engine,
 /// scripts run through the transport, and every way a plugin can break the protocol.
@@ -15,10 +16,14 @@ import RigModel
         /// `plugins/rig-step-NAME`: saves each request to `requests/MODE.json`, describes itself
         /// with `describe`, and answers check and apply with the given bash.
         @discardableResult
-        func plugin(_ name: String, describe: String = #"{"protocol": 1, "status": "ok", "summary": "test plugin"}"#,
-                    check: String = #"echo '{"protocol": 1, "status": "changed"}'"#,
-                    apply: String = #"echo '{"protocol": 1, "status": "changed", "outputs": {"done": "yes"}}'"#) -> String {
-            folder.write("plugins/rig-step-\(name)", """
+        func plugin(
+            _ name: String, describe: String = #"{"protocol": 1, "status": "ok", "summary": "test plugin"}"#,
+            check: String = #"echo '{"protocol": 1, "status": "changed"}'"#,
+            apply: String = #"echo '{"protocol": 1, "status": "changed", "outputs": {"done": "yes"}}'"#
+        ) -> String {
+            folder.write(
+                "plugins/rig-step-\(name)",
+                """
                 #!/bin/bash
                 request=$(cat)
                 mode=$(printf '%s' "$request" | sed -E 's/.*"mode":"([a-z]+)".*/\\1/')
@@ -41,13 +46,16 @@ import RigModel
         func loaded(_ yaml: String) throws -> (Workflow, PluginRegistrar.Result) {
             let file = folder.write("w.yaml", yaml)
             let workflow = try WorkflowLoader(registry: .builtIns).load(workflowAt: file)
-            let result = PluginRegistrar(locator: PluginLocator(workflow: workflow, searchPath: [])).register(for: workflow, into: .builtIns)
+            let result = PluginRegistrar(locator: PluginLocator(workflow: workflow, searchPath: [])).register(
+                for: workflow, into: .builtIns)
             return (workflow, result)
         }
 
         /// Loads, registers plugins, validates (must be clean) and runs the workflow locally.
-        func run(_ yaml: String, secrets: [String: String] = [:], callTimeout: Duration? = nil,
-                 priorResults: [TaskID: PriorResult] = [:]) throws -> (RunSummary, logs: String) {
+        func run(
+            _ yaml: String, secrets: [String: String] = [:], callTimeout: Duration? = nil,
+            priorResults: [TaskID: PriorResult] = [:]
+        ) throws -> (RunSummary, logs: String) {
             let (workflow, plugins) = try loaded(yaml)
             var registry = plugins.registry
             if let callTimeout {
@@ -57,13 +65,15 @@ import RigModel
                     registry.register(type, origin: entry.origin)
                 }
             }
-            let problems = plugins.diagnostics + Validator(registry: registry).validate(workflow, inputs: [:]).filter { $0.severity == .error }
+            let problems =
+                plugins.diagnostics + Validator(registry: registry).validate(workflow, inputs: [:]).filter { $0.severity == .error }
             #expect(problems.isEmpty, "\(problems)")
             let logs = path + "/logs"
             let executor = Executor(
                 graph: try TaskGraph(workflow: workflow, hostsForStep: { TargetResolver.hosts(for: $0, in: workflow.inventory) }),
                 workflow: workflow, registry: registry, transports: LocalTransportProvider(killGracePeriod: .seconds(1)),
-                preparer: WorkflowTaskPreparer(workflow: workflow, inputs: [:], secrets: SecretValues(secrets), registry: registry, runID: "r1"),
+                preparer: WorkflowTaskPreparer(
+                    workflow: workflow, inputs: [:], secrets: SecretValues(secrets), registry: registry, runID: "r1"),
                 options: ExecutionOptions(jobs: 2, logDirectory: logs, killGracePeriod: .seconds(1)), priorResults: priorResults)
             return (executor.run(), logs)
         }
@@ -98,8 +108,13 @@ import RigModel
 
     @Test func describesSchemaChecksParametersAtValidationTimeLikeABuiltInType() throws {
         let project = Project()
-        let plugin = project.plugin("acme.gpu-driver", describe: #"{"protocol": 1, "status": "ok", "summary": "GPU", "schema": {"parameters": [{"name": "version", "type": "string", "required": true, "description": "v"}, {"name": "mode", "enum": ["fast", "safe"], "default": "safe", "description": "m"}]}}"#)
-        let (workflow, plugins) = try project.loaded("""
+        let plugin = project.plugin(
+            "acme.gpu-driver",
+            describe:
+                #"{"protocol": 1, "status": "ok", "summary": "GPU", "schema": {"parameters": [{"name": "version", "type": "string", "required": true, "description": "v"}, {"name": "mode", "enum": ["fast", "safe"], "default": "safe", "description": "m"}]}}"#
+        )
+        let (workflow, plugins) = try project.loaded(
+            """
             steps:
               - id: gpu
                 type: acme.gpu-driver
@@ -144,7 +159,8 @@ import RigModel
     @Test func applyRunsAfterACheckThatFindsWorkAndItsOutputsReachLaterSteps() throws {
         let project = Project()
         project.plugin("acme.x")
-        let (summary, logs) = try project.run("""
+        let (summary, logs) = try project.run(
+            """
             inputs:
               site: {type: string, default: north}
             steps:
@@ -187,7 +203,8 @@ import RigModel
         let marker = project.path + "/on-host"
         project.plugin(
             "acme.x", check: #"echo '{"protocol": 1, "status": "changed", "script": "test -f \#(marker)"}'"#,
-            apply: #"echo '{"protocol": 1, "status": "changed", "script": "echo ran > \#(marker); echo where=$(hostname) >> $RIG_OUTPUT"}'"#)
+            apply: #"echo '{"protocol": 1, "status": "changed", "script": "echo ran > \#(marker); echo where=$(hostname) >> $RIG_OUTPUT"}'"#
+        )
         let (first, _) = try project.run("steps:\n  - id: x\n    type: acme.x\n")
         #expect(Self.outcome(first, "x") == .succeeded(.changed))
         #expect(EngineFixtures.read(marker) == "ran\n")
@@ -217,22 +234,26 @@ import RigModel
               - id: x
                 type: %@
             """
-        _ = try project.run(yaml.replacingOccurrences(of: "%@", with: "acme.quiet"), secrets: ["webhook": "hook-s3cret", "other": "other-s3cret"])
+        _ = try project.run(
+            yaml.replacingOccurrences(of: "%@", with: "acme.quiet"), secrets: ["webhook": "hook-s3cret", "other": "other-s3cret"])
         let quiet = try String(contentsOfFile: project.path + "/requests/apply.json", encoding: .utf8)
         #expect(!quiet.contains("s3cret"))
         #expect(!EngineFixtures.read(project.path + "/requests/apply.env").contains("s3cret"))
 
-        _ = try project.run(yaml.replacingOccurrences(of: "%@", with: "acme.chat"), secrets: ["webhook": "hook-s3cret", "other": "other-s3cret"])
+        _ = try project.run(
+            yaml.replacingOccurrences(of: "%@", with: "acme.chat"), secrets: ["webhook": "hook-s3cret", "other": "other-s3cret"])
         let chat = try #require(project.request("apply"))
         #expect(chat["secrets"] as? [String: String] == ["webhook": "hook-s3cret"])
     }
 
     @Test func aDeclaredSecretThePluginPrintsIsMaskedInTheLog() throws {
         let project = Project()
-        project.plugin("acme.chat", describe: #"{"protocol": 1, "status": "ok", "secrets": ["webhook"]}"#,
-                       apply: #"echo "posting with $request" >&2; echo '{"protocol": 1, "status": "changed"}'"#)
-        let (summary, logs) = try project.run("secrets:\n  webhook: {}\nsteps:\n  - id: x\n    type: acme.chat\n",
-                                              secrets: ["webhook": "hook-s3cret"])
+        project.plugin(
+            "acme.chat", describe: #"{"protocol": 1, "status": "ok", "secrets": ["webhook"]}"#,
+            apply: #"echo "posting with $request" >&2; echo '{"protocol": 1, "status": "changed"}'"#)
+        let (summary, logs) = try project.run(
+            "secrets:\n  webhook: {}\nsteps:\n  - id: x\n    type: acme.chat\n",
+            secrets: ["webhook": "hook-s3cret"])
         #expect(summary.status == .succeeded)
         let log = EngineFixtures.read(Executor.logPath(for: TaskID(step: "x", host: "local"), in: logs))
         #expect(log.contains("posting with"))
@@ -243,11 +264,13 @@ import RigModel
         let project = Project()
         let path = project.plugin("acme.x")
         let before = try ExecutablePluginStep.describe(name: "acme.x", path: path)
-        FileManager.default.createFile(atPath: path, contents: Data((EngineFixtures.read(path) + "\n# v2\n").utf8), attributes: [.posixPermissions: 0o755])
+        FileManager.default.createFile(
+            atPath: path, contents: Data((EngineFixtures.read(path) + "\n# v2\n").utf8), attributes: [.posixPermissions: 0o755])
         let after = try ExecutablePluginStep.describe(name: "acme.x", path: path)
         #expect(before.digest != after.digest)
-        let invocation = StepInvocation(step: Step(id: "x", type: "acme.x"), task: TaskID(step: "x", host: "local"),
-                                        host: .local, parameters: [:], inventory: Inventory(), mode: .display)
+        let invocation = StepInvocation(
+            step: Step(id: "x", type: "acme.x"), task: TaskID(step: "x", host: "local"),
+            host: .local, parameters: [:], inventory: Inventory(), mode: .display)
         #expect(try before.plan(invocation) != after.plan(invocation))
 
         func fingerprint(_ type: ExecutablePluginStep) throws -> Fingerprint? {
@@ -319,7 +342,9 @@ import RigModel
         let project = Project()
         project.plugin("acme.x")
         project.folder.write("base.yaml", "steps:\n  - id: a\n    type: shell\n    with: {run: 'true'}\n")
-        project.folder.write("site.yaml", """
+        project.folder.write(
+            "site.yaml",
+            """
             extends: base.yaml
             steps:
               - id: pre
@@ -352,7 +377,8 @@ import RigModel
         project.plugin("acme.x", describe: #"{"protocol": 1, "status": "ok", "schema": {"parameters": [{"name": "v", "type": "string"}]}}"#)
         project.folder.write("base.yaml", "steps:\n  - id: a\n    type: shell\n    with: {run: 'true'}\n")
         func fingerprints(_ version: String) throws -> [TaskID: Fingerprint] {
-            let (workflow, plugins) = try project.loaded("""
+            let (workflow, plugins) = try project.loaded(
+                """
                 extends: base.yaml
                 steps:
                   - id: x
@@ -410,16 +436,19 @@ import RigModel
             try Executor(
                 graph: TaskGraph(workflow: workflow, hostsForStep: { TargetResolver.hosts(for: $0, in: workflow.inventory) }),
                 workflow: workflow, registry: plugins.registry, transports: LocalTransportProvider(killGracePeriod: .seconds(1)),
-                preparer: WorkflowTaskPreparer(workflow: workflow, inputs: [:], secrets: SecretValues(), registry: plugins.registry, runID: nil),
-                options: ExecutionOptions(jobs: 2, logDirectory: project.path + "/logs", killGracePeriod: .seconds(1))).run()
+                preparer: WorkflowTaskPreparer(
+                    workflow: workflow, inputs: [:], secrets: SecretValues(), registry: plugins.registry, runID: nil),
+                options: ExecutionOptions(jobs: 2, logDirectory: project.path + "/logs", killGracePeriod: .seconds(1))
+            ).run()
         }
         let first = try run()
         #expect(first.status == .succeeded)
         #expect(first.outcomes[TaskID(step: "gpu-driver", host: "gpu1")] == .succeeded(.changed))
         #expect(first.outcomes[TaskID(step: "gpu-driver", host: "cpu1")] == .succeeded(.ok))
         #expect(EngineFixtures.read(root + "/driver-version") == "535.183\n")
-        #expect(EngineFixtures.read(Executor.logPath(for: TaskID(step: "report", host: "gpu1"), in: project.path + "/logs"))
-            .contains("driver 535.183"))
+        #expect(
+            EngineFixtures.read(Executor.logPath(for: TaskID(step: "report", host: "gpu1"), in: project.path + "/logs"))
+                .contains("driver 535.183"))
 
         let second = try run()
         #expect(second.outcomes[TaskID(step: "gpu-driver", host: "gpu1")] == .succeeded(.ok))

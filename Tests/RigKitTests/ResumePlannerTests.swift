@@ -1,7 +1,8 @@
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 /// What happened to a task in a simulated earlier run.
 private enum Past {
@@ -24,8 +25,9 @@ private func journal(
     let writer = try JournalWriter.create(at: dir.file("journal-\(runID)"))
     let recorder = JournalRecorder(writer: writer, runID: runID, fingerprints: fingerprints, secretOutputs: secretOutputs)
     let ids = definitions.map(\.task).filter { carried[$0] == nil }
-    try recorder.begin(toRun: ids.filter { if case .absent = past[$0] ?? .succeeded() { return false } else { return true } },
-                       carried: carried)
+    try recorder.begin(
+        toRun: ids.filter { if case .absent = past[$0] ?? .succeeded() { return false } else { return true } },
+        carried: carried)
     for id in ids {
         let log = "/logs/\(id).log"
         switch past[id] ?? .succeeded() {
@@ -35,8 +37,9 @@ private func journal(
             recorder.taskFinished(id, outcome: .succeeded(.changed), outputs: outputs, attempt: 1, duration: .milliseconds(5))
         case .failed(let code):
             recorder.taskStarting(id, attempt: 1, logPath: log)
-            recorder.taskFinished(id, outcome: .failed(.commandFailed(exitCode: code, message: "boom")), outputs: [:], attempt: 1,
-                                  duration: .milliseconds(5))
+            recorder.taskFinished(
+                id, outcome: .failed(.commandFailed(exitCode: code, message: "boom")), outputs: [:], attempt: 1,
+                duration: .milliseconds(5))
         case .interrupted:
             recorder.taskStarting(id, attempt: 1, logPath: log)
             recorder.taskFinished(id, outcome: .interrupted, outputs: [:], attempt: 1, duration: .milliseconds(5))
@@ -68,8 +71,9 @@ private func plan(
     _ definitions: [TaskDefinition], _ state: JournalState, _ options: ResumePlanner.Options = .init(),
     secretInputs: [TaskID: [SecretOutputUse]] = [:]
 ) throws -> ResumePlan {
-    try ResumePlanner.plan(tasks: plannerTasks(definitions, secretInputs: secretInputs), previous: state, previousRunID: "run1",
-                           options: options)
+    try ResumePlanner.plan(
+        tasks: plannerTasks(definitions, secretInputs: secretInputs), previous: state, previousRunID: "run1",
+        options: options)
 }
 
 /// init@master → join@w1..w5 → label@local → verify@local, with the engine's step-level needs:
@@ -107,9 +111,11 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
     @Test func oneWorkersFailedJoinRerunsOnlyThatWorkersTasksAndWhatNeedsThem() throws {
         let dir = ScratchDirectory()
         let defs = cluster()
-        let state = try journal(dir, definitions: defs, past: [
-            task("join", "w3"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
-        ])
+        let state = try journal(
+            dir, definitions: defs,
+            past: [
+                task("join", "w3"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
+            ])
         let p = try plan(defs, state)
         #expect(Set(p.toRun) == [task("join", "w3"), task("label"), task("verify")])
         #expect(p.carried.count == defs.count - 3)
@@ -120,8 +126,10 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
     @Test func aDefinitionChangeRerunsExactlyTheChangedTasksAndTheirDescendants() throws {
         let dir = ScratchDirectory()
         // a → b → c, a → d, e alone; c also needs d.
-        let defs = [definition("a"), definition("b", needs: [task("a")]), definition("d", needs: [task("a")]),
-                    definition("c", needs: [task("b"), task("d")]), definition("e")]
+        let defs = [
+            definition("a"), definition("b", needs: [task("a")]), definition("d", needs: [task("a")]),
+            definition("c", needs: [task("b"), task("d")]), definition("e"),
+        ]
         let state = try journal(dir, definitions: defs, past: [:])
         #expect(try plan(defs, state).isNoOp)
         var changed = defs
@@ -196,10 +204,12 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         let initTask = task("init", "master")
         var uses: [TaskID: [SecretOutputUse]] = [:]
         for w in 1...3 { uses[task("join", "w\(w)")] = [SecretOutputUse(producer: initTask, output: "join_token")] }
-        let state = try journal(dir, definitions: defs, past: [
-            initTask: .succeeded(["join_token": "abcdef.0123456789abcdef", "endpoint": "10.0.0.1:6443"]),
-            task("join", "w2"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
-        ], secretOutputs: ["init": ["join_token"]])
+        let state = try journal(
+            dir, definitions: defs,
+            past: [
+                initTask: .succeeded(["join_token": "abcdef.0123456789abcdef", "endpoint": "10.0.0.1:6443"]),
+                task("join", "w2"): .failed(1), task("label"): .skippedUpstream, task("verify"): .skippedUpstream,
+            ], secretOutputs: ["init": ["join_token"]])
         #expect(state[initTask]?.outputs == [.init(name: "join_token", value: nil), .init(name: "endpoint", value: "10.0.0.1:6443")])
 
         let p = try plan(defs, state, secretInputs: uses)
@@ -209,9 +219,11 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         #expect(Set(p.toRun) == [initTask, task("join", "w2"), task("label"), task("verify")])
 
         // With nothing to rerun, the producer stays skipped and its secret output is reported withheld.
-        let done = try journal(dir, runID: "run2", definitions: defs, past: [
-            initTask: .succeeded(["join_token": "abcdef.0123456789abcdef", "endpoint": "10.0.0.1:6443"]),
-        ], secretOutputs: ["init": ["join_token"]])
+        let done = try journal(
+            dir, runID: "run2", definitions: defs,
+            past: [
+                initTask: .succeeded(["join_token": "abcdef.0123456789abcdef", "endpoint": "10.0.0.1:6443"])
+            ], secretOutputs: ["init": ["join_token"]])
         let noop = try plan(defs, done, secretInputs: uses)
         #expect(noop.isNoOp)
         #expect(noop.carried[initTask]?.outputs == ["endpoint": "10.0.0.1:6443"])
@@ -223,32 +235,39 @@ private func cluster(workers: Int = 5) -> [TaskDefinition] {
         let doc = try String(contentsOfFile: LoaderDocsExamples.root + "/docs/state.md", encoding: .utf8)
         let workflow = try loadWorkflow(try #require(LoaderDocsExamples.yamlBlocks(in: doc).first))
         let (ids, needs) = expandTasks(workflow)
-        let defs = try TaskDefinitionBuilder.definitions(workflow: workflow, inputs: [:], registry: fakeRegistry(), tasks: ids,
-                                                         needs: needs)
+        let defs = try TaskDefinitionBuilder.definitions(
+            workflow: workflow, inputs: [:], registry: fakeRegistry(), tasks: ids,
+            needs: needs)
         let uses = TaskDefinitionBuilder.secretOutputUses(workflow: workflow, tasks: ids)
-        let state = try journal(dir, definitions: defs, past: [
-            task("init", "master"): .succeeded(["join_command": "kubeadm join 10.0.0.1:6443 --token abc.def"]),
-            task("join", "w2"): .failed(1),
-        ], secretOutputs: ["init": ["join_command"]])
+        let state = try journal(
+            dir, definitions: defs,
+            past: [
+                task("init", "master"): .succeeded(["join_command": "kubeadm join 10.0.0.1:6443 --token abc.def"]),
+                task("join", "w2"): .failed(1),
+            ], secretOutputs: ["init": ["join_command"]])
         let p = try plan(defs, state, secretInputs: uses)
-        #expect(p.explanation == [
-            "init@master  run: regenerate secret output join_command for join@w2",
-            "join@w1  skip: done in run run1",
-            "join@w2  run: failed: command exited with status 1: boom",
-        ])
+        #expect(
+            p.explanation == [
+                "init@master  run: regenerate secret output join_command for join@w2",
+                "join@w1  skip: done in run run1",
+                "join@w2  run: failed: command exited with status 1: boom",
+            ])
     }
 
     @Test func aChainOfResumesRemembersEveryFinishedTask() throws {
         let dir = ScratchDirectory()
         let defs = [definition("a"), definition("b", needs: [task("a")]), definition("c", needs: [task("b")])]
-        let first = try journal(dir, runID: "run1", definitions: defs, past: [
-            task("a"): .succeeded(["out": "1"]), task("b"): .startedOnly, task("c"): .queuedOnly,
-        ])
+        let first = try journal(
+            dir, runID: "run1", definitions: defs,
+            past: [
+                task("a"): .succeeded(["out": "1"]), task("b"): .startedOnly, task("c"): .queuedOnly,
+            ])
         let p1 = try plan(defs, first)
         #expect(p1.toRun == [task("b"), task("c")])
         // run2 carries a, then dies after b started again.
-        let second = try journal(dir, runID: "run2", definitions: defs, past: [task("b"): .succeeded(), task("c"): .startedOnly],
-                                 carried: p1.carried)
+        let second = try journal(
+            dir, runID: "run2", definitions: defs, past: [task("b"): .succeeded(), task("c"): .startedOnly],
+            carried: p1.carried)
         #expect(second[task("a")]?.phase == .carried)
         #expect(second[task("a")]?.doneInRun == "run1")
         #expect(second[task("a")]?.outputs == [.init(name: "out", value: "1")])

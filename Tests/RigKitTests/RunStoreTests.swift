@@ -1,8 +1,9 @@
 import Foundation
 import OrderedCollections
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct RunStoreTests {
     @Test func runsAreCreatedListedAndFoundByIdOrAsLatest() throws {
@@ -13,8 +14,10 @@ import RigModel
         #expect(try store.latestRun() == nil)
         #expect(throws: StateError.self) { try store.resolveRun(nil) }
 
-        let first = try store.createRun(RunManifest(id: "20261125T103200Z-0001", workflowPath: dir.file("site.yaml"),
-                                                  inputs: ["domain": "example.org"], options: ["jobs": "4"]))
+        let first = try store.createRun(
+            RunManifest(
+                id: "20261125T103200Z-0001", workflowPath: dir.file("site.yaml"),
+                inputs: ["domain": "example.org"], options: ["jobs": "4"]))
         let second = try store.createRun(RunManifest(id: "20261125T103100Z-0002", workflowPath: dir.file("site.yaml")))
         #expect(try store.runIDs() == ["20261125T103100Z-0002", "20261125T103200Z-0001"])
         #expect(try store.latestRun() == second, "latest is the last created, even when its id sorts first")
@@ -121,10 +124,14 @@ import RigModel
         let defs = [definition("a"), definition("b", needs: [task("a")])]
         let fingerprints = try FingerprintTable.compute(defs)
         let key = try CacheKey.compute(files: [dir.file("site.yaml"), dir.file("inventory.yaml")], settings: settings)
-        let run = try store.createRun(RunManifest(workflowPath: dir.file("site.yaml"), sourceFiles: key.sourceFiles,
-                                                settingsDigest: key.settingsDigest))
-        try run.writeResolved(ResolvedWorkflow(name: "site", workflowPath: dir.file("site.yaml"), cacheKey: key,
-                                               definitions: defs, fingerprints: fingerprints))
+        let run = try store.createRun(
+            RunManifest(
+                workflowPath: dir.file("site.yaml"), sourceFiles: key.sourceFiles,
+                settingsDigest: key.settingsDigest))
+        try run.writeResolved(
+            ResolvedWorkflow(
+                name: "site", workflowPath: dir.file("site.yaml"), cacheKey: key,
+                definitions: defs, fingerprints: fingerprints))
         let writer = try run.createJournal()
         let recorder = JournalRecorder(writer: writer, runID: run.id, fingerprints: fingerprints)
         try recorder.begin(toRun: defs.map(\.task))
@@ -134,8 +141,9 @@ import RigModel
         }
         try recorder.end(status: .succeeded)
         try writer.close()
-        #expect(NoOpCheck.check(store: store, settings: settings) != .upToDate(runID: run.id, tasks: 2),
-                "a run still marked running is not a no-op")
+        #expect(
+            NoOpCheck.check(store: store, settings: settings) != .upToDate(runID: run.id, tasks: 2),
+            "a run still marked running is not a no-op")
         #expect(NoOpCheck.check(store: store, settings: settings, verifyJournal: true) != .upToDate(runID: run.id, tasks: 2))
         try run.finish(status: .succeeded)
 
@@ -163,8 +171,12 @@ import RigModel
             JournalRecord(.started, task: task("join", "w2"), attempt: 1),
             JournalRecord(.succeeded, task: task("join", "w2"), attempt: 1, status: .changed),
         ])
-        let summary = RunStatusTable(state: state, tasks: [task("init", "master"), task("join", "w1"), task("join", "w2"),
-                                                       task("verify")])
+        let summary = RunStatusTable(
+            state: state,
+            tasks: [
+                task("init", "master"), task("join", "w1"), task("join", "w2"),
+                task("verify"),
+            ])
         #expect(summary.rows.map(\.task) == [task("init", "master"), task("join", "w1"), task("join", "w2"), task("verify")])
         #expect(summary.counts == ["done earlier": 1, "failed": 1, "succeeded": 1, "not started": 1])
         #expect(summary.row(task("join", "w1"))?.attempt == 2)
@@ -184,42 +196,62 @@ import RigModel
         let run = try store.createRun(RunManifest(workflowPath: dir.file("site.yaml"), inputs: ["domain": "example.org"]))
 
         // The fingerprint sees the display rendering: the placeholder, never the value.
-        let schema = ParameterSchema([.init("run", .script, description: "script"),
-                                      .init("password", .string, description: "pw", secret: true)])
-        let login = Step(id: "login", type: "shell", outputs: [OutputDeclaration(name: "token", secret: true),
-                                                              OutputDeclaration(name: "echo")])
-        let display = StepInvocation(step: login, task: task("login"), host: .local,
-                                     parameters: ["run": .string("docker login -p <secret:registry_password>"),
-                                                  "password": .string(password)],
-                                     inventory: Inventory(), mode: .display)
+        let schema = ParameterSchema([
+            .init("run", .script, description: "script"),
+            .init("password", .string, description: "pw", secret: true),
+        ])
+        let login = Step(
+            id: "login", type: "shell",
+            outputs: [
+                OutputDeclaration(name: "token", secret: true),
+                OutputDeclaration(name: "echo"),
+            ])
+        let display = StepInvocation(
+            step: login, task: task("login"), host: .local,
+            parameters: [
+                "run": .string("docker login -p <secret:registry_password>"),
+                "password": .string(password),
+            ],
+            inventory: Inventory(), mode: .display)
         let def = TaskDefinition(invocation: display, schema: schema, needs: [])
         let join = definition("join", host: "w1", needs: [task("login")])
         let fingerprints = try FingerprintTable.compute([def, join])
-        try run.writeResolved(ResolvedWorkflow(name: "site", workflowPath: dir.file("site.yaml"),
-                                               cacheKey: CacheKey(sourceFiles: [], settingsDigest: ""), secrets: ["registry_password"],
-                                               definitions: [def, join], fingerprints: fingerprints))
+        try run.writeResolved(
+            ResolvedWorkflow(
+                name: "site", workflowPath: dir.file("site.yaml"),
+                cacheKey: CacheKey(sourceFiles: [], settingsDigest: ""), secrets: ["registry_password"],
+                definitions: [def, join], fingerprints: fingerprints))
 
         let writer = try run.createJournal()
-        let recorder = JournalRecorder(writer: writer, runID: run.id, fingerprints: fingerprints,
-                                       secretOutputs: ["login": ["token"]], redactions: [password])
-        try recorder.begin(toRun: [task("login"), task("join", "w1")], carried: [
-            task("earlier"): .init(runID: "r0", outputs: ["plain": "ok"], withheldOutputs: ["token"], fingerprint: fingerprints[task("login")]!)
-        ])
+        let recorder = JournalRecorder(
+            writer: writer, runID: run.id, fingerprints: fingerprints,
+            secretOutputs: ["login": ["token"]], redactions: [password])
+        try recorder.begin(
+            toRun: [task("login"), task("join", "w1")],
+            carried: [
+                task("earlier"): .init(
+                    runID: "r0", outputs: ["plain": "ok"], withheldOutputs: ["token"], fingerprint: fingerprints[task("login")]!)
+            ])
         recorder.taskStarting(task("login"), attempt: 1, logPath: run.logsDirectory + "/login.log", redactions: [token])
-        recorder.taskFinished(task("login"), outcome: .succeeded(.changed),
-                              outputs: ["token": token, "echo": "pw was \(password)", "plain": "fine"], attempt: 1,
-                              duration: .seconds(1))
+        recorder.taskFinished(
+            task("login"), outcome: .succeeded(.changed),
+            outputs: ["token": token, "echo": "pw was \(password)", "plain": "fine"], attempt: 1,
+            duration: .seconds(1))
         recorder.taskStarting(task("join", "w1"), attempt: 1, logPath: run.logsDirectory + "/join.log")
-        recorder.taskFinished(task("join", "w1"),
-                              outcome: .failed(.commandFailed(exitCode: 1, message: "kubeadm join --token \(token) failed; login \(password)")),
-                              outputs: [:], attempt: 1, duration: .seconds(1))
+        recorder.taskFinished(
+            task("join", "w1"),
+            outcome: .failed(.commandFailed(exitCode: 1, message: "kubeadm join --token \(token) failed; login \(password)")),
+            outputs: [:], attempt: 1, duration: .seconds(1))
         try recorder.end(status: .failed)
         try writer.close()
         try run.finish(status: .failed)
 
         let state = JournalState(try run.readJournal())
-        #expect(state[task("login")]?.outputs == [.init(name: "token", value: nil), .init(name: "echo", value: nil),
-                                                 .init(name: "plain", value: "fine")])
+        #expect(
+            state[task("login")]?.outputs == [
+                .init(name: "token", value: nil), .init(name: "echo", value: nil),
+                .init(name: "plain", value: "fine"),
+            ])
         #expect(state[task("join", "w1")]?.message?.contains("<redacted>") == true)
         for file in dir.allFiles() {
             let bytes = readBytes(file)

@@ -1,7 +1,8 @@
 import DequeModule
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 /// Drives a Scheduler as the executor would, finishing running tasks oldest first, and records
 /// what it saw.
@@ -76,7 +77,12 @@ struct SchedulerSimulation {
 
     @Test func hundredThousandTaskFanRunsEveryTaskOnceWithinJobs() throws {
         let n = 100_000
-        let graph = try F.graph(Workflow(name: "fan", steps: [F.step("root")] + (1..<n).map { F.step("s\($0)", needs: ["root"]) } + [F.step("join", needs: (1..<n).map { "s\($0)" })]))
+        let graph = try F.graph(
+            Workflow(
+                name: "fan",
+                steps: [F.step("root")] + (1..<n).map { F.step("s\($0)", needs: ["root"]) } + [
+                    F.step("join", needs: (1..<n).map { "s\($0)" })
+                ]))
         let sim = SchedulerSimulation(graph, .init(jobs: 8))
         #expect(sim.violations.isEmpty)
         #expect(sim.starts.count == n + 1)
@@ -87,9 +93,12 @@ struct SchedulerSimulation {
     }
 
     @Test func longChainsStartFirst() throws {
-        let graph = try F.graph(Workflow(name: "w", steps: [
-            F.step("short"), F.step("long1"), F.step("long2", needs: ["long1"]), F.step("long3", needs: ["long2"]),
-        ]))
+        let graph = try F.graph(
+            Workflow(
+                name: "w",
+                steps: [
+                    F.step("short"), F.step("long1"), F.step("long2", needs: ["long1"]), F.step("long3", needs: ["long2"]),
+                ]))
         let sim = SchedulerSimulation(graph, .init(jobs: 1))
         #expect(sim.starts.first == graph.index(of: TaskID(step: "long1", host: "local")))
     }
@@ -134,8 +143,10 @@ struct SchedulerSimulation {
 
     @Test func aTaskWaitingForItsHostDoesNotBlockOtherHosts() throws {
         // h1 gets a long chain of high-priority work; h2's single task must still start at once.
-        let steps = [F.step("a", on: ["h1"]), F.step("b", on: ["h1"]), F.step("c", on: ["h1"]), F.step("d", on: ["h1"]),
-                     F.step("z", on: ["h2"])]
+        let steps = [
+            F.step("a", on: ["h1"]), F.step("b", on: ["h1"]), F.step("c", on: ["h1"]), F.step("d", on: ["h1"]),
+            F.step("z", on: ["h2"]),
+        ]
         let graph = try F.graph(Workflow(name: "w", inventory: F.remoteHosts("h1", "h2"), steps: steps))
         var scheduler = Scheduler(graph: graph, limits: .init(jobs: 8))
         _ = scheduler.begin()
@@ -177,16 +188,20 @@ struct SchedulerSimulation {
     @Test func aFailedSerialBatchStopsTheRollout() throws {
         var step = F.step("roll", on: ["all"])
         step.serial = .count(1)
-        let graph = try F.graph(Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [step, F.step("other", on: ["h3"])]))
+        let graph = try F.graph(
+            Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [step, F.step("other", on: ["h3"])]))
         let sim = SchedulerSimulation(graph, .init(jobs: 8, keepGoing: true), failing: ["roll@h1"])
         #expect(sim.outcome(graph, "roll", "h2") == .skipped(.upstreamFailed("roll@h1")))
         #expect(sim.outcome(graph, "other", "h3") == .succeeded(.changed))
     }
 
     @Test func failFastSkipsEverythingNotStartedAndLetsRunningTasksFinish() throws {
-        let graph = try F.graph(Workflow(name: "w", steps: [
-            F.step("a"), F.step("b", needs: ["a"]), F.step("c"), F.step("d"), F.step("e"),
-        ]))
+        let graph = try F.graph(
+            Workflow(
+                name: "w",
+                steps: [
+                    F.step("a"), F.step("b", needs: ["a"]), F.step("c"), F.step("d"), F.step("e"),
+                ]))
         // jobs 2: a (longest chain) and c start; a fails first.
         let sim = SchedulerSimulation(graph, .init(jobs: 2), failing: ["a@local"])
         #expect(sim.violations.isEmpty)
@@ -198,9 +213,12 @@ struct SchedulerSimulation {
     }
 
     @Test func oneHostFailingStopsTheRunButNotTheOtherHostsOfItsStep() throws {
-        let graph = try F.graph(Workflow(name: "w", inventory: F.remoteHosts("h1", "h2", "h3"), steps: [
-            F.step("fan", on: ["all"]), F.step("next", needs: ["fan"], on: ["all"]), F.step("unrelated", on: ["h1"]),
-        ]))
+        let graph = try F.graph(
+            Workflow(
+                name: "w", inventory: F.remoteHosts("h1", "h2", "h3"),
+                steps: [
+                    F.step("fan", on: ["all"]), F.step("next", needs: ["fan"], on: ["all"]), F.step("unrelated", on: ["h1"]),
+                ]))
         // jobs 1: fan@h1 fails while fan@h2 and fan@h3 still wait for a slot.
         let sim = SchedulerSimulation(graph, .init(jobs: 1), failing: ["fan@h1"])
         #expect(sim.violations.isEmpty)
@@ -223,9 +241,12 @@ struct SchedulerSimulation {
     }
 
     @Test func keepGoingRunsEveryBranchThatDoesNotNeedTheFailure() throws {
-        let graph = try F.graph(Workflow(name: "w", steps: [
-            F.step("a"), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]), F.step("d"), F.step("e", needs: ["d"]),
-        ]))
+        let graph = try F.graph(
+            Workflow(
+                name: "w",
+                steps: [
+                    F.step("a"), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]), F.step("d"), F.step("e", needs: ["d"]),
+                ]))
         let sim = SchedulerSimulation(graph, .init(jobs: 1, keepGoing: true), failing: ["a@local"])
         #expect(sim.outcome(graph, "b") == .skipped(.upstreamFailed("a@local")))
         #expect(sim.outcome(graph, "c") == .skipped(.upstreamFailed("a@local")))
@@ -242,7 +263,8 @@ struct SchedulerSimulation {
         let graph = try F.graph(Workflow(name: "w", inventory: inventory, steps: [step]))
         var scheduler = Scheduler(graph: graph, limits: .init(jobs: 2, keepGoing: true))
         _ = scheduler.begin()
-        let a = scheduler.next()!, b = scheduler.next()!
+        let a = scheduler.next()!
+        let b = scheduler.next()!
         #expect(scheduler.next() == nil)
         let update = scheduler.finish(a, succeeded: false)
         #expect(update.cancel == [b])
@@ -252,9 +274,12 @@ struct SchedulerSimulation {
     }
 
     @Test func aStepWithNoHostsPassesStraightThrough() throws {
-        let graph = try F.graph(Workflow(name: "w", steps: [
-            F.step("a"), F.step("empty", needs: ["a"], on: ["nobody"]), F.step("c", needs: ["empty"]),
-        ]))
+        let graph = try F.graph(
+            Workflow(
+                name: "w",
+                steps: [
+                    F.step("a"), F.step("empty", needs: ["a"], on: ["nobody"]), F.step("c", needs: ["empty"]),
+                ]))
         let sim = SchedulerSimulation(graph, .init(jobs: 4))
         #expect(sim.violations.isEmpty)
         #expect(sim.starts.map { graph.tasks[$0].step } == ["a", "c"])

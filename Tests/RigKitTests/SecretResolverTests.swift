@@ -4,12 +4,12 @@ import RigModel
 import Testing
 
 private let workflowText = """
-secrets:
-  registry_password: {description: pushes images}
-  join_token:
-  duckdns: {optional: true}
-steps: [{id: a, type: noop}]
-"""
+    secrets:
+      registry_password: {description: pushes images}
+      join_token:
+      duckdns: {optional: true}
+    steps: [{id: a, type: noop}]
+    """
 
 @Suite struct SecretResolverSources {
     @Test func environmentThenFileThenPrompt() throws {
@@ -17,7 +17,8 @@ steps: [{id: a, type: noop}]
         let folder = TemporaryFolder()
         let file = folder.write("s.yaml", "registry_password: from-file\njoin_token: 'tok: en'\nunused: x\n", mode: 0o600)
         var prompted: [String] = []
-        let values = try SecretResolver.resolve(workflow, environment: ["RIG_SECRET_registry_password": "from-env"], secretsFile: file) { name in
+        let values = try SecretResolver.resolve(workflow, environment: ["RIG_SECRET_registry_password": "from-env"], secretsFile: file) {
+            name in
             prompted.append(name)
             return "typed"
         }
@@ -45,8 +46,9 @@ steps: [{id: a, type: noop}]
         } catch {
             #expect(error.diagnostics.map(\.message) == ["secret 'registry_password' has no value", "secret 'join_token' has no value"])
             #expect(error.diagnostics.map(\.position) == ["2:3", "3:3"])
-            #expect(error.diagnostics[0].hint == "set the environment variable RIG_SECRET_registry_password, or add `registry_password: VALUE` "
-                + "to a secrets file (chmod 600) given with --secrets FILE. The secrets file has 'registry_pasword': is it misspelt?")
+            #expect(
+                error.diagnostics[0].hint == "set the environment variable RIG_SECRET_registry_password, or add `registry_password: VALUE` "
+                    + "to a secrets file (chmod 600) given with --secrets FILE. The secrets file has 'registry_pasword': is it misspelt?")
         }
     }
 
@@ -60,7 +62,8 @@ steps: [{id: a, type: noop}]
                 Issue.record("read a file with mode \(String(mode, radix: 8))")
             } catch {
                 #expect(error.diagnostics.count == 1)
-                #expect(error.diagnostics[0].message == "secrets file '\(file)' can be read by other users (mode \(String(mode, radix: 8)))")
+                #expect(
+                    error.diagnostics[0].message == "secrets file '\(file)' can be read by other users (mode \(String(mode, radix: 8)))")
                 #expect(error.diagnostics[0].hint == "restrict it to its owner with `chmod 600 \(file)`, then run again")
             }
         }

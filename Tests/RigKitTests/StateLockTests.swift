@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RigKit
 
 /// A bash process holding `flock` on a file, as another rig would.
@@ -9,13 +10,16 @@ private final class LockHoldingChild {
 
     init(lockPath: String) throws {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", """
+        process.arguments = [
+            "-c",
+            """
             exec 9<>"$1"
             flock -n 9 || exit 3
             printf 'pid=%s\\nstarted=2026-01-02T03:04:05Z\\ncommand=rig run other.yaml\\n' $$ > "$1"
             echo ready
             exec sleep 60
-            """, "holder", lockPath]
+            """, "holder", lockPath,
+        ]
         process.standardOutput = output
         try process.run()
         let line = output.fileHandleForReading.availableData

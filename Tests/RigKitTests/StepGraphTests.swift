@@ -75,7 +75,8 @@ private func graph(_ edges: [(String, [String])]) -> StepGraph {
 
     @Test func aFanOutAndInOfOneHundredThousandSteps() {
         let middle = (0..<Self.n).map { "m\($0)" }
-        let steps = [Step(id: "root", type: "noop")]
+        let steps =
+            [Step(id: "root", type: "noop")]
             + middle.map { Step(id: $0, type: "noop", needs: ["root"]) }
             + [Step(id: "join", type: "noop", needs: middle)]
         let g = StepGraph(steps: steps)

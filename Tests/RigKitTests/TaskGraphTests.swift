@@ -1,6 +1,7 @@
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 @Suite struct TaskGraphTests {
     typealias F = EngineFixtures
@@ -10,10 +11,11 @@ import RigModel
             name: "w", inventory: F.remoteHosts("h1", "h2"),
             steps: [F.step("a", on: ["all"]), F.step("b", needs: ["a"], on: ["h1", "h2", "h1"])])
         let graph = try F.graph(workflow)
-        #expect(graph.tasks == [
-            TaskID(step: "a", host: "h1"), TaskID(step: "a", host: "h2"),
-            TaskID(step: "b", host: "h1"), TaskID(step: "b", host: "h2"),
-        ])
+        #expect(
+            graph.tasks == [
+                TaskID(step: "a", host: "h1"), TaskID(step: "a", host: "h2"),
+                TaskID(step: "b", host: "h1"), TaskID(step: "b", host: "h2"),
+            ])
         #expect(graph.steps[1].needs == [0])
         #expect(graph.steps[0].dependents == [1])
         #expect(graph.hosts.map(\.name) == ["h1", "h2"])
@@ -21,9 +23,11 @@ import RigModel
     }
 
     @Test func priorityIsTheWeightedCriticalPathToTheEnd() throws {
-        let workflow = Workflow(name: "w", steps: [
-            F.step("a"), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]), F.step("d"), F.step("e", needs: ["a", "d"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.step("a"), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]), F.step("d"), F.step("e", needs: ["a", "d"]),
+            ])
         let graph = try F.graph(workflow)
         #expect(graph.steps.map(\.criticalPath) == [3, 2, 1, 2, 1])
         let weighted = try TaskGraph(
@@ -33,14 +37,19 @@ import RigModel
     }
 
     @Test func reportsACycleWithItsPath() {
-        let workflow = Workflow(name: "w", steps: [
-            F.step("start"), F.step("a", needs: ["start", "c"]), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]),
-        ])
+        let workflow = Workflow(
+            name: "w",
+            steps: [
+                F.step("start"), F.step("a", needs: ["start", "c"]), F.step("b", needs: ["a"]), F.step("c", needs: ["b"]),
+            ])
         #expect(throws: TaskGraphError.self) { try F.graph(workflow) }
         do {
             _ = try F.graph(workflow)
         } catch let error as TaskGraphError {
-            guard case .cycle(let path) = error else { Issue.record("expected a cycle, got \(error)"); return }
+            guard case .cycle(let path) = error else {
+                Issue.record("expected a cycle, got \(error)")
+                return
+            }
             #expect(path.first == path.last)
             #expect(Set(path) == ["a", "b", "c"])
             #expect(path.count == 4)

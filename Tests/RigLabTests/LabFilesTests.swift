@@ -2,6 +2,7 @@ import Foundation
 import RigKit
 import RigModel
 import Testing
+
 @testable import RigLab
 
 /// What `rig lab files` writes, checked without making a lab.
@@ -9,8 +10,9 @@ import Testing
     static func state(_ paths: LabPaths) -> LabState {
         var hosts = LabTopology.hosts(count: 3, networkPrefix: "10.213.7", paths: paths)
         for i in hosts.indices { hosts[i].hostKey = "ssh-ed25519 AAAAkey\(i)" }
-        return LabState(format: 1, name: paths.name, subnet: "10.213.7.0/24", networkPrefix: "10.213.7", lanNamespace: paths.lanNamespace,
-                        namespaces: [], hosts: hosts)
+        return LabState(
+            format: 1, name: paths.name, subnet: "10.213.7.0/24", networkPrefix: "10.213.7", lanNamespace: paths.lanNamespace,
+            namespaces: [], hosts: hosts)
     }
 
     @Test func inventoryLoadsWithRolesLabelsAndTheSSHConfigBesideIt() throws {
@@ -71,7 +73,8 @@ import Testing
     }
 
     @Test func subnetAvoidsRoutesAndOtherLabs() throws {
-        let routes = SubnetPicker.networks(inRoutes: "default via 10.0.0.1 dev eth0\n10.213.0.0/16 dev x\nlocal 127.0.0.1 dev lo table local\n")
+        let routes = SubnetPicker.networks(
+            inRoutes: "default via 10.0.0.1 dev eth0\n10.213.0.0/16 dev x\nlocal 127.0.0.1 dev lo table local\n")
         let candidate = try #require(SubnetPicker.Network(cidr: "10.213.5.0/24"))
         #expect(routes.contains { $0.overlaps(candidate) })
         #expect(!SubnetPicker.networks(inAddresses: "2: eth0    inet 192.168.1.5/24 brd x").contains { $0.overlaps(candidate) })

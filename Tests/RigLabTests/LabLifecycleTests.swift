@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RigLab
 
 /// Real labs: namespaces, overlays and sshd made and removed on this machine.
@@ -14,7 +15,9 @@ struct LabLifecycleTests {
 
         let probe = "/etc/rig-lab-probe-\(lab.name)"
         for host in state.hosts {
-            let result = try LabTestSupport.ssh(files, host.address, #"set -- $SSH_CONNECTION; echo "$3"; hostname; . /etc/os-release; echo "$ID $VERSION_ID"; cat /etc/rig-lab/host.env"#)
+            let result = try LabTestSupport.ssh(
+                files, host.address,
+                #"set -- $SSH_CONNECTION; echo "$3"; hostname; . /etc/os-release; echo "$ID $VERSION_ID"; cat /etc/rig-lab/host.env"#)
             #expect(result.succeeded, "ssh to \(host.name): \(result.output)")
             let lines = result.output.split(separator: "\n").map(String.init)
             #expect(lines.first == host.address, "the command arrived at the host's own address")
@@ -89,7 +92,9 @@ struct LabLifecycleTests {
 
         try lab.setReachable(worker.name, false)
         #expect(try !LabTestSupport.ssh(files, worker.address, "true").succeeded)
-        #expect(try LabTestSupport.ssh(files, state.hosts[0].address, "! timeout 3 bash -c ': </dev/tcp/\(worker.address)/22' 2>/dev/null").succeeded)
+        #expect(
+            try LabTestSupport.ssh(files, state.hosts[0].address, "! timeout 3 bash -c ': </dev/tcp/\(worker.address)/22' 2>/dev/null")
+                .succeeded)
         try lab.setReachable(worker.name, true)
         #expect(try LabTestSupport.ssh(files, worker.address, "true").succeeded)
         #expect(try lab.health(lab.requireState()).allSatisfy { $0.isHealthy })

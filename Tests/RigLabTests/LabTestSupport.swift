@@ -1,9 +1,11 @@
+import Foundation
+import Testing
+
+@testable import RigLab
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-@testable import RigLab
 
 /// Whether this machine can run labs: root, `ip netns`, sshd and nc.
 enum LabTestSupport {
@@ -20,8 +22,10 @@ enum LabTestSupport {
 
     /// Runs `script` as root on `address` over the lab's ssh_config; returns status and output.
     static func ssh(_ files: String, _ address: String, _ script: String) throws -> SystemCommand.Result {
-        try SystemCommand.run(["timeout", "30", "ssh", "-F", "\(files)/ssh_config", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-                               "-o", "ConnectTimeout=10", "root@\(address)", script])
+        try SystemCommand.run([
+            "timeout", "30", "ssh", "-F", "\(files)/ssh_config", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+            "-o", "ConnectTimeout=10", "root@\(address)", script,
+        ])
     }
 
     static func links() -> [String] {
@@ -40,14 +44,20 @@ enum LabTestSupport {
         var found: [String] = []
         found += LabNetwork.existingNamespaces(withPrefix: lab.paths.namespacePrefix).map { "namespace \($0)" }
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        found += mounts.split(separator: "\n").filter { $0.contains(lab.paths.namespacePrefix) || $0.contains(lab.paths.directory) || $0.contains("rig-lab-\(lab.name)") }
-            .map { "mount \($0)" }
+        found += mounts.split(separator: "\n").filter {
+            $0.contains(lab.paths.namespacePrefix) || $0.contains(lab.paths.directory) || $0.contains("rig-lab-\(lab.name)")
+        }
+        .map { "mount \($0)" }
         found += processes.filter(\.isAlive).map { "process \($0.pid)" }
         for pid in LabProcesses.allPids() {
             let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            if cmdline.contains(lab.paths.namespacePrefix) || cmdline.contains(lab.paths.directory + "/") { found.append("process \(pid): \(cmdline)") }
+            if cmdline.contains(lab.paths.namespacePrefix) || cmdline.contains(lab.paths.directory + "/") {
+                found.append("process \(pid): \(cmdline)")
+            }
         }
-        for path in [lab.paths.directory, lab.paths.lockFile] where FileManager.default.fileExists(atPath: path) { found.append("file \(path)") }
+        for path in [lab.paths.directory, lab.paths.lockFile] where FileManager.default.fileExists(atPath: path) {
+            found.append("file \(path)")
+        }
         return found
     }
 }

@@ -38,7 +38,8 @@ final class ToolLab {
     func workflow(_ steps: [String] = [], profile: String = "current") throws -> (status: Int32, results: [StepResult]) {
         var arguments = [Self.support.appendingPathComponent("run-workflow").path, root.path]
         if !steps.isEmpty { arguments.append(steps.joined(separator: ",")) }
-        let (status, output) = try Self.process(arguments, input: "", environment: ["DUCKDNS_TOKEN": "lab-duckdns-token", "PROFILE": profile], mergeErrors: false)
+        let (status, output) = try Self.process(
+            arguments, input: "", environment: ["DUCKDNS_TOKEN": "lab-duckdns-token", "PROFILE": profile], mergeErrors: false)
         let results = output.split(separator: "\n").compactMap { line in
             try? JSONDecoder().decode(StepResult.self, from: Data(line.utf8))
         }
@@ -50,7 +51,9 @@ final class ToolLab {
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
-    static func process(_ arguments: [String], input: String, environment: [String: String] = [:], mergeErrors: Bool = true) throws -> (Int32, String) {
+    static func process(_ arguments: [String], input: String, environment: [String: String] = [:], mergeErrors: Bool = true) throws -> (
+        Int32, String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
@@ -136,10 +139,11 @@ struct LabToolsTests {
     }
 
     @Test func anInjectedJoinFailureHitsOnlyThatWorkersNthJoin() throws {
-        let lab = try ToolLab(faults: """
-            {"readyDelaySeconds": 0, "faults": [{"host": "worker1", "tool": "kubeadm", "match": "join", "nth": 1,
-             "exitCode": 3, "message": "error execution phase kubelet-start: injected"}]}
-            """)
+        let lab = try ToolLab(
+            faults: """
+                {"readyDelaySeconds": 0, "faults": [{"host": "worker1", "tool": "kubeadm", "match": "join", "nth": 1,
+                 "exitCode": 3, "message": "error execution phase kubelet-start: injected"}]}
+                """)
         _ = try lab.workflow(["prerequisites", "master-init"])
         let first = try lab.workflow(["join"])
         #expect(first.status == 1)
@@ -158,37 +162,45 @@ struct LabToolsTests {
         #expect(status == 1)
         let master = try #require(results.first { $0.host == "master1" })
         #expect(master.result == "failed")
-        #expect(master.output.contains("E: The repository 'https://apt.kubernetes.io kubernetes-xenial Release' does not have a Release file."))
+        #expect(
+            master.output.contains("E: The repository 'https://apt.kubernetes.io kubernetes-xenial Release' does not have a Release file."))
         #expect(master.output.contains("Use profile: current"))
         #expect(master.output.contains("Setting up docker-ce (5:19.03.12~3-0~ubuntu-focal)"))
     }
 
     @Test func joinAcceptsOnlyATokenAndCAHashTheMasterIssued() throws {
         let lab = try ToolLab()
-        #expect(try lab.run("master1", preparedNode + "kubeadm init --apiserver-advertise-address=192.168.1.10 --node-name=master1 --skip-token-print >/dev/null").status == 0)
+        #expect(
+            try lab.run(
+                "master1",
+                preparedNode + "kubeadm init --apiserver-advertise-address=192.168.1.10 --node-name=master1 --skip-token-print >/dev/null"
+            ).status == 0)
         let (status, joinLine) = try lab.run("master1", "kubeadm token create --ttl 3600s --print-join-command")
         #expect(status == 0)
         let words = joinLine.split(whereSeparator: \.isWhitespace).map(String.init)
         #expect(words.count == 7 && words[0...1] == ["kubeadm", "join"] && words[2] == "192.168.1.10:6443")
-        let token = words[4], hash = words[6]
+        let token = words[4]
+        let hash = words[6]
         #expect(token.range(of: #"^[a-z0-9]{6}\.[a-z0-9]{16}$"#, options: .regularExpression) != nil)
 
         func join(_ token: String, _ hash: String) throws -> (Int32, String) {
-            try lab.run("worker1", preparedNode + """
-                cat > /root/join.yaml <<EOF
-                apiVersion: kubeadm.k8s.io/v1beta3
-                kind: JoinConfiguration
-                discovery:
-                  bootstrapToken:
-                    apiServerEndpoint: "192.168.1.10:6443"
-                    token: "\(token)"
-                    caCertHashes:
-                      - "\(hash)"
-                nodeRegistration:
-                  name: "worker1"
-                EOF
-                kubeadm join --config /root/join.yaml
-                """)
+            try lab.run(
+                "worker1",
+                preparedNode + """
+                    cat > /root/join.yaml <<EOF
+                    apiVersion: kubeadm.k8s.io/v1beta3
+                    kind: JoinConfiguration
+                    discovery:
+                      bootstrapToken:
+                        apiServerEndpoint: "192.168.1.10:6443"
+                        token: "\(token)"
+                        caCertHashes:
+                          - "\(hash)"
+                    nodeRegistration:
+                      name: "worker1"
+                    EOF
+                    kubeadm join --config /root/join.yaml
+                    """)
         }
         let forged = try join("abcdef.0123456789abcdef", hash)
         #expect(forged.0 == 1 && forged.1.contains(#"could not find a JWS signature in the cluster-info ConfigMap for token ID "abcdef""#))
@@ -202,16 +214,22 @@ struct LabToolsTests {
 
     @Test func nodesAreReadyOnlyWithACNIAndAfterTheirNotReadyTime() throws {
         let lab = try ToolLab(faults: #"{"readyDelaySeconds": 0, "notReady": {"worker2": 3600}}"#)
-        let master = try lab.run("master1", preparedNode + """
-            kubeadm init --apiserver-advertise-address=192.168.1.10 --node-name=master1 >/dev/null
-            export KUBECONFIG=/etc/kubernetes/admin.conf
-            kubectl get nodes
-            """)
+        let master = try lab.run(
+            "master1",
+            preparedNode + """
+                kubeadm init --apiserver-advertise-address=192.168.1.10 --node-name=master1 >/dev/null
+                export KUBECONFIG=/etc/kubernetes/admin.conf
+                kubectl get nodes
+                """)
         #expect(master.status == 0)
         #expect(master.output.contains("master1   NotReady   control-plane"))
-        let cni = try lab.run("master1", "KUBECONFIG=/etc/kubernetes/admin.conf kubectl apply -f https://raw.githubusercontent.com/cilium/cilium/v1.6/install/kubernetes/quick-install.yaml")
+        let cni = try lab.run(
+            "master1",
+            "KUBECONFIG=/etc/kubernetes/admin.conf kubectl apply -f https://raw.githubusercontent.com/cilium/cilium/v1.6/install/kubernetes/quick-install.yaml"
+        )
         #expect(cni.status == 0 && cni.output.contains("daemonset.apps/cilium created"))
-        let join = try lab.run("master1", "kubeadm token create --print-join-command").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let join = try lab.run("master1", "kubeadm token create --print-join-command").output.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(try lab.run("worker1", preparedNode + join).status == 0)
         // kubeadm's preflight refuses a node with swap on.
         let swapped = try lab.run("worker2", preparedNode + "echo '/swap.img none swap sw 0 0' >> /etc/fstab\n" + join)
@@ -225,13 +243,18 @@ struct LabToolsTests {
 
     @Test func duckDNSAcceptsOnlyTheLabsTokenAndTheLoginPageNeedsTator() throws {
         let lab = try ToolLab()
-        let ok = try lab.run("master1", #"printf 'url = "%s"\n' 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true' | curl -sS --max-time 30 -K -"#)
+        let ok = try lab.run(
+            "master1",
+            #"printf 'url = "%s"\n' 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true' | curl -sS --max-time 30 -K -"#
+        )
         #expect(ok.output == "OK\n192.168.1.240\n\nUPDATED")
-        let again = try lab.run("worker1", #"curl -sS 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true'"#)
+        let again = try lab.run(
+            "worker1", #"curl -sS 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true'"#)
         #expect(again.output.hasSuffix("NOCHANGE"))
         let wrong = try lab.run("master1", #"curl -sS 'http://duckdns.lab/update?domains=mysite&token=guess&ip=192.168.1.240'"#)
         #expect(wrong.output == "KO")
-        let page = try lab.run("master1", "curl -sSL --max-time 20 --resolve mysite.duckdns.org:80:192.168.1.240 http://mysite.duckdns.org/")
+        let page = try lab.run(
+            "master1", "curl -sSL --max-time 20 --resolve mysite.duckdns.org:80:192.168.1.240 http://mysite.duckdns.org/")
         #expect(page.status == 7 && page.output.contains("Failed to connect to mysite.duckdns.org port 80"))
         let internet = try lab.run("master1", "curl -fsSL https://example.com/x -o /tmp/x")
         #expect(internet.status == 6)
@@ -239,7 +262,9 @@ struct LabToolsTests {
 
     @Test func theHelmTarballAndArgoDownloadsAreWorkingStandIns() throws {
         let lab = try ToolLab()
-        let (status, output) = try lab.run("master1", """
+        let (status, output) = try lab.run(
+            "master1",
+            """
             set -e
             tmp=$(mktemp -d)
             curl -fsSL https://get.helm.sh/helm-v3.14.4-linux-amd64.tar.gz -o "$tmp/helm.tgz"

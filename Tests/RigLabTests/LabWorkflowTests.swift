@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RigLab
 
 /// The `rig` binary beside this test bundle and the repository's workflows.
@@ -11,8 +12,10 @@ enum WorkflowRun {
             try FileManager.default.copyItem(atPath: "\(workflows)/\(name)", toPath: "\(fixture.folder)/\(name)")
         }
         let files = fixture.files
-        return [rig, "run", "\(fixture.folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
-                "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml"]
+        return [
+            rig, "run", "\(fixture.folder)/tator-multinode.yaml", "--inventory", "\(files)/inventory.yaml",
+            "--inputs", "\(files)/site.yaml", "--secrets", "\(files)/secrets.yaml",
+        ]
     }
 
     static var rig: String {
@@ -33,7 +36,9 @@ enum WorkflowRun {
 
 /// The README's main job on a real lab: workflows/tator-multinode.yaml run by the `rig` binary
 /// beside this test bundle, onto three lab hosts with the simulated tools.
-@Suite("Tator on the lab", .serialized, .enabled(if: WorkflowRun.canRun, "needs root, ip netns, the lab's simulated tools in RigLab's resources and the built rig"))
+@Suite(
+    "Tator on the lab", .serialized,
+    .enabled(if: WorkflowRun.canRun, "needs root, ip netns, the lab's simulated tools in RigLab's resources and the built rig"))
 struct LabWorkflowTests {
     @Test func fullDeploymentSucceedsAndTheClusterIsAsTheInventorySays() throws {
         let fixture = try LabFixture()
@@ -67,7 +72,8 @@ struct LabWorkflowTests {
     @Test func aFaultOnOneWorkersJoinFailsTheRunThere() throws {
         let fixture = try LabFixture()
         let (lab, _, command) = (fixture.lab, try fixture.up(hosts: 3), try WorkflowRun.command(fixture))
-        try LabFaults(paths: lab.paths).add(ToolFault(host: "worker1", tool: "kubeadm", match: "join", nth: 1, message: "simulated join failure"))
+        try LabFaults(paths: lab.paths).add(
+            ToolFault(host: "worker1", tool: "kubeadm", match: "join", nth: 1, message: "simulated join failure"))
         let run = try SystemCommand.run(["timeout", "900"] + command)
         #expect(run.status == 1)
         #expect(run.output.contains("✗ join@worker1"))
@@ -76,8 +82,10 @@ struct LabWorkflowTests {
 
         // The fault hit only the first join; a resume reruns worker1's join and what needs it,
         // never the stages that finished (preflight, prerequisites, NFS, init, worker2's join).
-        let resume = try SystemCommand.run(["timeout", "900", WorkflowRun.rig, "resume", "\(fixture.folder)/tator-multinode.yaml",
-                                            "--secrets", "\(fixture.files)/secrets.yaml"])
+        let resume = try SystemCommand.run([
+            "timeout", "900", WorkflowRun.rig, "resume", "\(fixture.folder)/tator-multinode.yaml",
+            "--secrets", "\(fixture.files)/secrets.yaml",
+        ])
         #expect(resume.status == 0, "\(resume.output.suffix(2000))")
         #expect(resume.output.contains("start  join@worker1"))
         for done in ["preflight@", "prerequisites@", "nfs-server@", "master-init@", "join@worker2"] {
@@ -92,14 +100,14 @@ struct LabWorkflowTests {
         let command = try WorkflowRun.command(fixture)
         #expect(try SystemCommand.run(["timeout", "900"] + command).succeeded)
         try """
-            extends: tator-multinode.yaml
-            steps:
-              - id: site-banner
-                type: shell
-                on: master
-                before: values
-                with: {run: "echo 'rig lab' > /etc/motd"}
-            """.write(toFile: "\(fixture.folder)/custom.yaml", atomically: true, encoding: .utf8)
+        extends: tator-multinode.yaml
+        steps:
+          - id: site-banner
+            type: shell
+            on: master
+            before: values
+            with: {run: "echo 'rig lab' > /etc/motd"}
+        """.write(toFile: "\(fixture.folder)/custom.yaml", atomically: true, encoding: .utf8)
         var overlay = command
         overlay[2] = "\(fixture.folder)/custom.yaml"
         let run = try SystemCommand.run(["timeout", "900"] + overlay)

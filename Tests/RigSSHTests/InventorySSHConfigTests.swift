@@ -17,7 +17,8 @@ struct InventorySSHConfigTests {
         host.sshConfig = fixture.sshConfigPath
         let log = RecordingLog()
         let result = try provider.transport(for: host).run(
-            CommandRequest(command: Command("echo reached $SSH_CONNECTION"), log: log, collectOutputs: false), cancellation: CancellationToken())
+            CommandRequest(command: Command("echo reached $SSH_CONNECTION"), log: log, collectOutputs: false),
+            cancellation: CancellationToken())
         #expect(result.exitCode == 0)
         #expect(log.text.contains("reached"))
         #expect(log.text.contains(fixture.servers[0].address))

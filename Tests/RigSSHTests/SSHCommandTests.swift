@@ -23,7 +23,8 @@ struct SSHCommandTests {
 
     @Test func outputsComeBackWithoutReachingTheLog() throws {
         let bed = try SSHTestBed()
-        let (result, log) = try bed.run("""
+        let (result, log) = try bed.run(
+            """
             echo "token=s3cret-output-value" >> "$RIG_OUTPUT"
             echo "joined=a=b c" >> "$RIG_OUTPUT"
             printf 'no newline at the end'
@@ -39,7 +40,8 @@ struct SSHCommandTests {
     /// (the Tator checks do), so a second run over SSH reports ok, as on the local transport.
     @Test func reservedOutputsComeBackEvenWhenOutputsAreNotCollected() throws {
         let bed = try SSHTestBed()
-        let (result, _) = try bed.run("""
+        let (result, _) = try bed.run(
+            """
             echo "rig.changed=false" >> "$RIG_OUTPUT"
             echo "other=dropped" >> "$RIG_OUTPUT"
             """, collectOutputs: false)

@@ -1,9 +1,10 @@
 import Foundation
 import RigKit
 import RigModel
-@testable import RigSSH
 import RigTestSupport
 import Testing
+
+@testable import RigSSH
 
 /// How rig drives the OpenSSH client, and what happens to a remote command when the local end
 /// goes away.
@@ -17,8 +18,10 @@ struct SSHConnectionTests {
         let host = InventoryHost(name: "n1", address: "10.0.0.5", port: 2222, user: "admin", identity: "/keys/id", connection: .ssh)
         let strict = SSHConnection(host: host, options: SSHOptions(), controlPath: directory.nextSocketPath())
         let words = strict.commandArguments.joined(separator: " ")
-        for option in ["BatchMode=yes", "StrictHostKeyChecking=yes", "ConnectTimeout=10", "ServerAliveInterval=15",
-                       "ServerAliveCountMax=3", "ControlMaster=no", "ControlPath=\(directory.path)/"] {
+        for option in [
+            "BatchMode=yes", "StrictHostKeyChecking=yes", "ConnectTimeout=10", "ServerAliveInterval=15",
+            "ServerAliveCountMax=3", "ControlMaster=no", "ControlPath=\(directory.path)/",
+        ] {
             #expect(words.contains("-o \(option)"), "missing \(option) in \(words)")
         }
         for option in ["-p 2222", "-l admin", "-i /keys/id"] { #expect(words.contains(option), "missing \(option) in \(words)") }
@@ -54,7 +57,8 @@ struct SSHConnectionTests {
         // The ssh client of this command: the one running the wrapper against this server's port.
         let clients = SSHServerFixture.descendants(of: getpid()).filter { pid in
             let line = allCommandLine(of: pid)
-            return line.split(separator: " ").first?.hasSuffix("ssh") == true && line.contains("-p \(server.port) ") && line.hasSuffix("exec bash -s")
+            return line.split(separator: " ").first?.hasSuffix("ssh") == true && line.contains("-p \(server.port) ")
+                && line.hasSuffix("exec bash -s")
         }
         #expect(clients.count == 1)
         for pid in clients { kill(pid, SIGKILL) }

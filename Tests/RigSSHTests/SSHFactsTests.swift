@@ -12,13 +12,15 @@ struct SSHFactsTests {
     /// Process can hang waiting for a child here).
     private func local(_ script: String) -> String {
         let log = RecordingLog()
-        _ = try? LocalTransport().run(CommandRequest(command: Command(script), log: log, collectOutputs: false), cancellation: CancellationToken())
+        _ = try? LocalTransport().run(
+            CommandRequest(command: Command(script), log: log, collectOutputs: false), cancellation: CancellationToken())
         return log.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func factsDescribeTheHost() throws {
         let bed = try SSHTestBed()
-        let facts = try HostFactsCache.gather(from: "host1", through: bed.transport(), log: RecordingLog(), cancellation: CancellationToken())
+        let facts = try HostFactsCache.gather(
+            from: "host1", through: bed.transport(), log: RecordingLog(), cancellation: CancellationToken())
         #expect(facts.osID == local(". /etc/os-release; echo $ID"))
         #expect(facts.osVersion == local(". /etc/os-release; echo $VERSION_ID"))
         #expect(facts.cpuCount == Int(local("nproc")))
@@ -28,7 +30,8 @@ struct SSHFactsTests {
         let swapKiB = UInt64(local("awk 'NR>1 {s+=$3} END {print s+0}' /proc/swaps")) ?? 0
         #expect(facts.swapTotalBytes == swapKiB * 1024)
         #expect(facts.swapEnabled == (swapKiB > 0))
-        let expectedCIDR = local("""
+        let expectedCIDR = local(
+            """
             dev=$(ip -4 route show default | awk '{for (i=1;i<NF;i++) if ($i=="dev") {print $(i+1); exit}}')
             ip -4 -o addr show ${dev:+dev $dev} scope global | awk '{print $4; exit}'
             """)
@@ -44,7 +47,8 @@ struct SSHFactsTests {
         let bed = try EngineTestBed(servers: 2)
         var registry = StepTypeRegistry.builtIns
         registry.register(FactsReadingStep())
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: facts
             steps:
               - id: gather

@@ -13,7 +13,8 @@ struct SSHFanOutTests {
         let dir = bed.directory
         // Each task waits until all three have arrived: only a run that has the three tasks
         // going at the same time can succeed.
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: fan-out
             steps:
               - id: meet
@@ -45,7 +46,8 @@ struct SSHFanOutTests {
     @Test func jobsBoundsHowManyHostsWorkAtOnce() throws {
         let bed = try EngineTestBed(servers: 4)
         let dir = bed.directory
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: bounded
             steps:
               - id: work
@@ -92,7 +94,8 @@ struct SSHFanOutTests {
         let bed = try EngineTestBed(servers: 3)
         let dir = bed.directory
         // 50% of 3 hosts, rounded up: batches {host1, host2} and {host3}. The first two meet each other.
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: rolling
             steps:
               - id: roll

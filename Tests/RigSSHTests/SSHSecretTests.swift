@@ -13,7 +13,8 @@ struct SSHSecretTests {
         let token = "tok-\(UInt64.random(in: .min ... .max))-$(id) 'q' \"dq\""
         let bed = try EngineTestBed(servers: 2, secrets: ["token": token])
         let dir = bed.directory
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: secret-holder
             secrets: [token]
             steps:
@@ -32,9 +33,11 @@ struct SSHSecretTests {
             """)
         let running = bed.start(workflow, graph)
         let sampler = CommandLineSampler(looking: [token, "tok-"])
-        #expect(eventually {
-            FileManager.default.fileExists(atPath: bed.path("holding.host1")) && FileManager.default.fileExists(atPath: bed.path("holding.host2"))
-        })
+        #expect(
+            eventually {
+                FileManager.default.fileExists(atPath: bed.path("holding.host1"))
+                    && FileManager.default.fileExists(atPath: bed.path("holding.host2"))
+            })
         // Sample while both tasks hold the secret.
         #expect(eventually { sampler.sampleCount >= 20 })
         try Data().write(to: URL(fileURLWithPath: bed.path("release")))

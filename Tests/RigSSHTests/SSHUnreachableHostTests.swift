@@ -15,7 +15,8 @@ struct SSHUnreachableHostTests {
         try Data().write(to: URL(fileURLWithPath: bed.path("hang")))
         // host2 hangs (once) until its server is killed; host1 and host3 wait until then too, so
         // they are mid-command when host2 is lost, and must still finish.
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: lose-a-host
             steps:
               - id: prepare
@@ -76,7 +77,8 @@ struct SSHUnreachableHostTests {
     @Test func aHostThatRefusesConnectionsDoesNotStopTheOtherHostsOfItsStep() throws {
         let bed = try EngineTestBed(servers: 3)
         bed.fixture.stop(1)
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: one-down
             steps:
               - id: fan
@@ -107,7 +109,8 @@ struct SSHUnreachableHostTests {
     @Test func anyErrorsFatalStopsTheOtherHostsWhenOneIsUnreachable() throws {
         let bed = try EngineTestBed(servers: 3)
         bed.fixture.stop(0)
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: all-or-nothing
             steps:
               - id: fan
@@ -128,7 +131,8 @@ struct SSHUnreachableHostTests {
     @Test func aCommandThatOutlivesItsTimeoutFailsAsTimedOutAndIsKilledOnTheHost() throws {
         let bed = try EngineTestBed(servers: 1)
         let marker = uniqueMarker("slow")
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: slow
             steps:
               - id: slow
@@ -144,7 +148,8 @@ struct SSHUnreachableHostTests {
 
     @Test func aFailingCommandReportsItsExitCodeAndOutput() throws {
         let bed = try EngineTestBed(servers: 1)
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: failing
             steps:
               - id: broken
@@ -166,7 +171,8 @@ struct SSHUnreachableHostTests {
         let dir = bed.directory
         // The first attempt takes the server down (like a reboot) and fails as unreachable; the
         // test brings it back, and the retry runs on a new connection.
-        let (workflow, graph) = try bed.load("""
+        let (workflow, graph) = try bed.load(
+            """
             name: flaky
             steps:
               - id: flaky

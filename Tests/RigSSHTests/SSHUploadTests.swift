@@ -26,7 +26,8 @@ struct SSHUploadTests {
         let before = try stat(target)
 
         let content = Array("key: \"value with 'quotes' and $(sub)\"\n\u{0}binary\u{1}\n".utf8)
-        try bed.transport().upload(FileUpload(path: target, content: content, mode: 0o640), log: RecordingLog(), cancellation: CancellationToken())
+        try bed.transport().upload(
+            FileUpload(path: target, content: content, mode: 0o640), log: RecordingLog(), cancellation: CancellationToken())
 
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: target))) == content)
         let after = try stat(target)
@@ -71,9 +72,9 @@ struct SSHUploadTests {
     @Test func anUploadCreatesMissingParentFolders() throws {
         let bed = try SSHTestBed()
         let target = bed.fixture.directory + "/new/deeper/file"
-        try bed.transport().upload(FileUpload(path: target, content: Array("hi".utf8), mode: 0o755), log: RecordingLog(), cancellation: CancellationToken())
+        try bed.transport().upload(
+            FileUpload(path: target, content: Array("hi".utf8), mode: 0o755), log: RecordingLog(), cancellation: CancellationToken())
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "hi")
         #expect(try stat(target).mode == 0o755)
     }
 }
-

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 /// Collects results from Dispatch queues.
@@ -34,21 +35,23 @@ private final class Results<T>: @unchecked Sendable {
 
         for n in 0..<16 {
             DispatchQueue(label: "writer-\(n)").async(group: group) {
-                revisions.append(Result {
-                    try store.commitRevision(
-                        files: [(path: "workflow.yaml", content: data("v\(n)")), (path: "shared.yaml", content: data("same"))],
-                        summary: "writer \(n)")
-                })
+                revisions.append(
+                    Result {
+                        try store.commitRevision(
+                            files: [(path: "workflow.yaml", content: data("v\(n)")), (path: "shared.yaml", content: data("same"))],
+                            summary: "writer \(n)")
+                    })
             }
         }
         for n in 0..<8 {
             DispatchQueue(label: "reader-\(n)").async(group: group) {
                 for _ in 0..<10 {
-                    reads.append(Result {
-                        let history = try store.revisions()
-                        if let latest = history.first { _ = try store.files(at: latest.id.hex) }
-                        return history.count
-                    })
+                    reads.append(
+                        Result {
+                            let history = try store.revisions()
+                            if let latest = history.first { _ = try store.files(at: latest.id.hex) }
+                            return history.count
+                        })
                 }
             }
         }

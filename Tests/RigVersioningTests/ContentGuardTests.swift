@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct ContentGuardTests {
@@ -9,7 +10,9 @@ import Testing
         let value = "hunter2-registry-Pa55"
         let error = #expect(throws: RevisionStoreError.self) {
             try fixture.store.commitRevision(
-                files: [(path: "workflow.yaml", content: data("ok\n")), (path: "inventory/lab.yaml", content: data("password: \(value)\n"))],
+                files: [
+                    (path: "workflow.yaml", content: data("ok\n")), (path: "inventory/lab.yaml", content: data("password: \(value)\n")),
+                ],
                 summary: "leak", secretValues: ["REGISTRY_PASSWORD": value, "DUCKDNS_TOKEN": "abc-def-123"])
         }
         #expect(error == .secretInFile(path: "inventory/lab.yaml", secret: "REGISTRY_PASSWORD"))

@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct PushTests {
@@ -10,15 +11,18 @@ import Testing
         let first = try fixture.commit(["workflow.yaml": "1"], summary: "first")
         let second = try fixture.commit(["workflow.yaml": "2"], summary: "second")
         try fixture.store.tag("prod-2026-11", first.id.hex)
-        let run = RunRecord(id: "r1", revision: second.id, status: .succeeded, startedAt: Date(timeIntervalSince1970: 0), endedAt: Date(timeIntervalSince1970: 1), tasks: [])
+        let run = RunRecord(
+            id: "r1", revision: second.id, status: .succeeded, startedAt: Date(timeIntervalSince1970: 0),
+            endedAt: Date(timeIntervalSince1970: 1), tasks: [])
         try fixture.store.recordRun(run)
 
         let remote = try TemporaryDirectory("rig-remote")
         try git("init", "-q", "--bare", remote.url.path)
         _ = try fixture.git("remote", "add", "origin", remote.url.path)
         _ = try fixture.git("push", "-q", "origin", "main", "refs/tags/*", "refs/rig/runs")
-        #expect(try git("--git-dir", remote.url.path, "for-each-ref", "--format=%(refname)")
-            == "refs/heads/main\nrefs/rig/runs\nrefs/tags/prod-2026-11")
+        #expect(
+            try git("--git-dir", remote.url.path, "for-each-ref", "--format=%(refname)")
+                == "refs/heads/main\nrefs/rig/runs\nrefs/tags/prod-2026-11")
 
         let elsewhere = try TemporaryDirectory("rig-restore")
         let restored = RevisionStore.location(forWorkflowDirectory: elsewhere.url)

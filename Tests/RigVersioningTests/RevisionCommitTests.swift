@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct RevisionCommitTests {
@@ -13,8 +14,9 @@ import Testing
         #expect(try fixture.git("rev-parse", "HEAD") == revision.id.hex)
         #expect(try fixture.git("rev-list", "--parents", "-n", "1", "HEAD") == revision.id.hex)
         #expect(revision.parents.isEmpty)
-        #expect(try fixture.git("ls-tree", "-r", "--name-only", "HEAD").split(separator: "\n")
-            == ["inventory/lab.yaml", "plugins/gpu/step.sh", "workflow.yaml"])
+        #expect(
+            try fixture.git("ls-tree", "-r", "--name-only", "HEAD").split(separator: "\n")
+                == ["inventory/lab.yaml", "plugins/gpu/step.sh", "workflow.yaml"])
         #expect(try fixture.git("show", "HEAD:plugins/gpu/step.sh") == "echo hi")
         #expect(try fixture.git("log", "-1", "--format=%s") == "Initial revision")
         #expect(try fixture.git("symbolic-ref", "HEAD") == "refs/heads/main")
@@ -43,15 +45,23 @@ import Testing
 
         #expect(again.id == first.id)
         #expect(try fixture.git("rev-list", "--count", "HEAD") == "1")
-        #expect(try fixture.store.latestRevision(matching: [(path: "workflow.yaml", content: data("a\n")), (path: "inventory.yaml", content: data("b\n"))])?.id == first.id)
-        #expect(try fixture.store.latestRevision(matching: [(path: "workflow.yaml", content: data("changed\n")), (path: "inventory.yaml", content: data("b\n"))]) == nil)
+        #expect(
+            try fixture.store.latestRevision(matching: [
+                (path: "workflow.yaml", content: data("a\n")), (path: "inventory.yaml", content: data("b\n")),
+            ])?.id == first.id)
+        #expect(
+            try fixture.store.latestRevision(matching: [
+                (path: "workflow.yaml", content: data("changed\n")), (path: "inventory.yaml", content: data("b\n")),
+            ]) == nil)
     }
 
     @Test func authorComesFromTheEnvironmentOverride() throws {
         let fixture = try StoreFixture(environment: ["RIG_AUTHOR_NAME": "Grace Hopper", "RIG_AUTHOR_EMAIL": "grace@navy.example"])
         let revision = try fixture.commit(["workflow.yaml": "a\n"])
 
-        #expect(try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>") == "Grace Hopper <grace@navy.example>|Grace Hopper <grace@navy.example>")
+        #expect(
+            try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>")
+                == "Grace Hopper <grace@navy.example>|Grace Hopper <grace@navy.example>")
         #expect(revision.author.name == "Grace Hopper")
         #expect(abs(revision.date.timeIntervalSinceNow) < 300)
     }
@@ -150,8 +160,9 @@ import Testing
         let tag = try fixture.store.tag("prod-2026-11", "HEAD~1")
         #expect(tag.revision == first.id)
         #expect(try fixture.git("rev-parse", "prod-2026-11") == first.id.hex)
-        #expect(try fixture.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags")
-            == "refs/tags/prod-2026-11 \(first.id.hex)")
+        #expect(
+            try fixture.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags")
+                == "refs/tags/prod-2026-11 \(first.id.hex)")
         #expect(throws: RevisionStoreError.tagExists(name: "prod-2026-11", revision: first.id.short)) {
             try fixture.store.tag("prod-2026-11")
         }

@@ -1,11 +1,14 @@
 import Foundation
-import RigTestSupport
 import RigKit
+import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct RunRecordTests {
-    private func run(_ id: String, _ revision: Revision, _ status: RunRecord.Status, minute: Int, tasks: [RunRecord.TaskRecord] = []) -> RunRecord {
+    private func run(_ id: String, _ revision: Revision, _ status: RunRecord.Status, minute: Int, tasks: [RunRecord.TaskRecord] = [])
+        -> RunRecord
+    {
         let start = Date(timeIntervalSince1970: 1_800_000_000 + Double(minute) * 60)
         return RunRecord(id: id, revision: revision.id, status: status, startedAt: start, endedAt: start + 42, tasks: tasks)
     }
@@ -15,9 +18,11 @@ import Testing
         let r1 = try fixture.commit(["workflow.yaml": "1"], summary: "first")
         let r2 = try fixture.commit(["workflow.yaml": "2"], summary: "second")
         let run1 = run("run-1", r1, .succeeded, minute: 0, tasks: [.init(step: "prepare", host: "node1", status: .changed)])
-        let run2 = run("run-2", r2, .failed, minute: 5, tasks: [
-            .init(step: "prepare", host: "node1", status: .ok), .init(step: "join", host: "node2", status: .failed),
-        ])
+        let run2 = run(
+            "run-2", r2, .failed, minute: 5,
+            tasks: [
+                .init(step: "prepare", host: "node1", status: .ok), .init(step: "join", host: "node2", status: .failed),
+            ])
         let run3 = run("run-3", r2, .succeeded, minute: 9)
         for record in [run1, run2, run3] { try fixture.store.recordRun(record) }
 
@@ -50,7 +55,8 @@ import Testing
         #expect(try fixture.store.recordRun(record) == tip)
         #expect(try fixture.git("rev-list", "--count", "refs/rig/runs") == "1")
         #expect(throws: RevisionStoreError.invalidRunID("../escape")) {
-            try fixture.store.recordRun(RunRecord(id: "../escape", revision: nil, status: .failed, startedAt: Date(), endedAt: Date(), tasks: []))
+            try fixture.store.recordRun(
+                RunRecord(id: "../escape", revision: nil, status: .failed, startedAt: Date(), endedAt: Date(), tasks: []))
         }
     }
 
@@ -70,7 +76,10 @@ import Testing
         #expect(history.map(\.tags) == [[], ["prod"]])
 
         let text = HistoryFormatter.text(history, timeZone: TimeZone(identifier: "UTC")!)
-        #expect(text.contains("\(r2.shortID)  \(HistoryFormatter.format(r2.date, TimeZone(identifier: "UTC")!))  Ada Lovelace <ada@example.com>\n    add worker node4\n"))
+        #expect(
+            text.contains(
+                "\(r2.shortID)  \(HistoryFormatter.format(r2.date, TimeZone(identifier: "UTC")!))  Ada Lovelace <ada@example.com>\n    add worker node4\n"
+            ))
         #expect(text.contains("    run run-2 failed (1 task; 1 failed: join@node4)\n    run run-3 succeeded (0 tasks)\n"))
         #expect(text.contains("(tag: prod)\n    first\n    run run-1 succeeded (1 task)\n"))
     }

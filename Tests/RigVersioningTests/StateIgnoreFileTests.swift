@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct StateIgnoreFileTests {

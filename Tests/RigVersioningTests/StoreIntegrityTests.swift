@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct StoreIntegrityTests {
@@ -136,7 +137,8 @@ import Testing
         let fixture = try StoreFixture()
         let revision = try fixture.commit(["workflow.yaml": "1"])
         try fixture.commit(["workflow.yaml": "2"])
-        try fixture.store.recordRun(RunRecord(id: "r", revision: revision.id, status: .succeeded, startedAt: Date(), endedAt: Date(), tasks: []))
+        try fixture.store.recordRun(
+            RunRecord(id: "r", revision: revision.id, status: .succeeded, startedAt: Date(), endedAt: Date(), tasks: []))
         #expect(try fixture.store.verify() == 3)
     }
 }

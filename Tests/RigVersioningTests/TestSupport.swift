@@ -1,5 +1,6 @@
 import Foundation
 import RigTestSupport
+
 @testable import RigVersioning
 
 func data(_ text: String) -> Data { Data(text.utf8) }

@@ -1,8 +1,9 @@
 import Foundation
-import RigTestSupport
 import OrderedCollections
 import RigModel
+import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 @Suite struct WorkflowDiffTests {
@@ -27,12 +28,20 @@ import Testing
                 Step(id: "prepare", type: "shell", on: ["all"], with: .map(["run": template("apt-get update", line: 10)], at(9))),
                 Step(
                     id: "build", type: "shell", needs: ["prepare"], on: ["master"],
-                    with: .map([
-                        "run": template("make", line: 20),
-                        "env": .map(["JOBS": .literal(.int(2), at(22)), "MODE": template("fast")], at(21)),
-                    ], at(19))),
-                Step(id: "deploy", type: "tator.helm", needs: ["build"], on: ["master"],
-                     with: .map(["version": .template(Template(parts: [.expression(.reference(["inputs", "version"], nil), source: "inputs.version")], source: "${{ inputs.version }}", location: nil))], nil)),
+                    with: .map(
+                        [
+                            "run": template("make", line: 20),
+                            "env": .map(["JOBS": .literal(.int(2), at(22)), "MODE": template("fast")], at(21)),
+                        ], at(19))),
+                Step(
+                    id: "deploy", type: "tator.helm", needs: ["build"], on: ["master"],
+                    with: .map(
+                        [
+                            "version": .template(
+                                Template(
+                                    parts: [.expression(.reference(["inputs", "version"], nil), source: "inputs.version")],
+                                    source: "${{ inputs.version }}", location: nil))
+                        ], nil)),
                 Step(id: "legacy", type: "shell", on: ["node3"]),
             ])
     }
@@ -59,7 +68,8 @@ import Testing
         var new = base
         new.inventory.hosts.append(InventoryHost(name: "node4", address: "192.168.1.24", roles: ["worker"]))
         new.inventory.hosts[1].labels["gpuWorker"] = "yes"
-        new.steps[1].with = .map(["run": template("make -j4"), "env": .map(["JOBS": .literal(.int(2), nil), "MODE": template("fast")], nil)], nil)
+        new.steps[1].with = .map(
+            ["run": template("make -j4"), "env": .map(["JOBS": .literal(.int(2), nil), "MODE": template("fast")], nil)], nil)
 
         let diff = WorkflowDiff.compare(old: base, new: new)
 
@@ -75,26 +85,30 @@ import Testing
         new.steps[1].needs = ["fetch"]
         new.steps[1].on = ["master", "node2"]
         new.steps[1].when = Template(literal: "${{ inputs.build }}")
-        new.steps[1].with = .map(["run": template("make"), "env": .map(["JOBS": .literal(.int(8), nil)], nil), "target": template("all")], nil)
+        new.steps[1].with = .map(
+            ["run": template("make"), "env": .map(["JOBS": .literal(.int(8), nil)], nil), "target": template("all")], nil)
         new.steps[1].outputs = [OutputDeclaration(name: "token", secret: true)]
         new.steps[1].timeout = .seconds(90)
         new.steps[1].retries = RetryPolicy(count: 3)
 
         let changes = WorkflowDiff.compare(old: base, new: new).stepsChanged
         #expect(changes.map(\.name) == ["build"])
-        #expect(changes[0].changes == [
-            .init(field: "type", old: "shell", new: "make"),
-            .init(field: "needs", old: "prepare", new: nil),
-            .init(field: "needs", old: nil, new: "fetch"),
-            .init(field: "on", old: nil, new: "node2"),
-            .init(field: "with.env.MODE", old: "fast", new: nil),
-            .init(field: "with.env.JOBS", old: "2", new: "8"),
-            .init(field: "with.target", old: nil, new: "all"),
-            .init(field: "when", old: nil, new: "${{ inputs.build }}"),
-            .init(field: "retries", old: "count 0, backoff 1s, max_delay 1m, jitter true", new: "count 3, backoff 1s, max_delay 1m, jitter true"),
-            .init(field: "timeout", old: nil, new: "1m30s"),
-            .init(field: "outputs", old: nil, new: "token (secret)"),
-        ])
+        #expect(
+            changes[0].changes == [
+                .init(field: "type", old: "shell", new: "make"),
+                .init(field: "needs", old: "prepare", new: nil),
+                .init(field: "needs", old: nil, new: "fetch"),
+                .init(field: "on", old: nil, new: "node2"),
+                .init(field: "with.env.MODE", old: "fast", new: nil),
+                .init(field: "with.env.JOBS", old: "2", new: "8"),
+                .init(field: "with.target", old: nil, new: "all"),
+                .init(field: "when", old: nil, new: "${{ inputs.build }}"),
+                .init(
+                    field: "retries", old: "count 0, backoff 1s, max_delay 1m, jitter true",
+                    new: "count 3, backoff 1s, max_delay 1m, jitter true"),
+                .init(field: "timeout", old: nil, new: "1m30s"),
+                .init(field: "outputs", old: nil, new: "token (secret)"),
+            ])
         #expect(changes[0].fields.prefix(4) == ["type", "needs", "on", "with.env.MODE"])
     }
 
@@ -120,41 +134,44 @@ import Testing
         #expect(diff.inputsChanged == [.init(name: "version", changes: [.init(field: "default", old: "1.2.0", new: "1.3.0")])])
         #expect(diff.hostsRemoved.map(\.name) == ["node3"])
         #expect(diff.hostsChanged.map(\.name) == ["node1", "node2"])
-        #expect(diff.hostsChanged[0].changes == [
-            .init(field: "address", old: "192.168.1.21", new: "10.0.0.1"),
-            .init(field: "roles", old: nil, new: "nfs"),
-            .init(field: "labels.webServer", old: "yes", new: nil),
-        ])
+        #expect(
+            diff.hostsChanged[0].changes == [
+                .init(field: "address", old: "192.168.1.21", new: "10.0.0.1"),
+                .init(field: "roles", old: nil, new: "nfs"),
+                .init(field: "labels.webServer", old: "yes", new: nil),
+            ])
         #expect(diff.hostsChanged[1].changes == [.init(field: "vars.disk", old: "/dev/sdb", new: "/dev/sdc")])
         #expect(diff.secretsAdded == ["DUCKDNS_TOKEN"] && diff.secretsRemoved == ["REGISTRY_PASSWORD"])
-        #expect(diff.summaryPhrases == [
-            "remove worker node3", "move node1 to 10.0.0.1", "add role nfs to node1", "remove label webServer from node1",
-            "change vars.disk of node2", "add step gpu", "remove step legacy", "add input replicas", "remove input domain",
-            "change default of input version", "add secret DUCKDNS_TOKEN", "remove secret REGISTRY_PASSWORD",
-        ])
+        #expect(
+            diff.summaryPhrases == [
+                "remove worker node3", "move node1 to 10.0.0.1", "add role nfs to node1", "remove label webServer from node1",
+                "change vars.disk of node2", "add step gpu", "remove step legacy", "add input replicas", "remove input domain",
+                "change default of input version", "add secret DUCKDNS_TOKEN", "remove secret REGISTRY_PASSWORD",
+            ])
 
-        #expect(diff.text == """
-            Steps:
-              + gpu (tator.gpu-operator)
-              - legacy (shell)
-            Inputs:
-              + replicas (int, default 2)
-              - domain (hostname, default tator.lan)
-              ~ version
-                  ~ default: 1.2.0 → 1.3.0
-            Hosts:
-              - node3 192.168.1.23 (roles: worker)
-              ~ node1
-                  ~ address: 192.168.1.21 → 10.0.0.1
-                  + roles: nfs
-                  - labels.webServer: yes
-              ~ node2
-                  ~ vars.disk: /dev/sdb → /dev/sdc
-            Secrets:
-              + DUCKDNS_TOKEN
-              - REGISTRY_PASSWORD
+        #expect(
+            diff.text == """
+                Steps:
+                  + gpu (tator.gpu-operator)
+                  - legacy (shell)
+                Inputs:
+                  + replicas (int, default 2)
+                  - domain (hostname, default tator.lan)
+                  ~ version
+                      ~ default: 1.2.0 → 1.3.0
+                Hosts:
+                  - node3 192.168.1.23 (roles: worker)
+                  ~ node1
+                      ~ address: 192.168.1.21 → 10.0.0.1
+                      + roles: nfs
+                      - labels.webServer: yes
+                  ~ node2
+                      ~ vars.disk: /dev/sdb → /dev/sdc
+                Secrets:
+                  + DUCKDNS_TOKEN
+                  - REGISTRY_PASSWORD
 
-            """)
+                """)
     }
 
     @Test func longSummariesEndWithACountOfTheRest() {
@@ -173,8 +190,9 @@ import Testing
         var relabeled = base
         relabeled.inventory.hosts[2].labels["gpuWorker"] = "yes"
         // node3 is targeted by `all` (prepare) and by name (legacy); build and deploy need prepare.
-        #expect(WorkflowDiff.compare(old: base, new: relabeled).affectedSteps(old: base, new: relabeled)
-            == ["prepare", "build", "deploy", "legacy"])
+        #expect(
+            WorkflowDiff.compare(old: base, new: relabeled).affectedSteps(old: base, new: relabeled)
+                == ["prepare", "build", "deploy", "legacy"])
 
         var edited = base
         edited.steps[1].with = .map(["run": template("make -j8")], nil)
@@ -182,7 +200,14 @@ import Testing
     }
 
     @Test func revisionSummaryUsesTheLoaderAndFallsBackToFileNames() throws {
-        let workflows = ["v1": base, "v2": { var w = base; w.inventory.hosts.append(InventoryHost(name: "node4", address: "x", roles: ["worker"])); return w }()]
+        let workflows = [
+            "v1": base,
+            "v2": {
+                var w = base
+                w.inventory.hosts.append(InventoryHost(name: "node4", address: "x", roles: ["worker"]))
+                return w
+            }(),
+        ]
         let load: ([(path: String, content: Data)]) throws -> Workflow = { files in
             let text = String(decoding: files.first { $0.path == "workflow.yaml" }!.content, as: UTF8.self)
             guard let workflow = workflows[text] else { throw ValidationFailure([.error("cannot load")]) }
@@ -195,13 +220,21 @@ import Testing
         #expect(RevisionSummary.line(previous: nil, current: v1, load: load) == "Initial revision of tator: 4 steps, 3 hosts")
         #expect(RevisionSummary.line(previous: v1, current: v2, load: load) == "add worker node4")
         #expect(RevisionSummary.line(previous: v2, current: broken, load: load) == "edit workflow.yaml; remove plugins/a.sh")
-        #expect(RevisionSummary.line(previous: v1, current: v1 + [(path: "notes.md", content: data("n"))], load: load)
-            == "add notes.md (no semantic change)")
+        #expect(
+            RevisionSummary.line(previous: v1, current: v1 + [(path: "notes.md", content: data("n"))], load: load)
+                == "add notes.md (no semantic change)")
     }
 
     @Test func semanticDiffBetweenStoredRevisionsLoadsEachSide() throws {
         let fixture = try StoreFixture()
-        let workflows = ["v1": base, "v2": { var w = base; w.secrets = []; return w }()]
+        let workflows = [
+            "v1": base,
+            "v2": {
+                var w = base
+                w.secrets = []
+                return w
+            }(),
+        ]
         let load: ([(path: String, content: Data)]) throws -> Workflow = { files in
             workflows[String(decoding: files[0].content, as: UTF8.self)]!
         }

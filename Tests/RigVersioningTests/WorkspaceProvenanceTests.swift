@@ -1,6 +1,7 @@
 import Foundation
 import RigTestSupport
 import Testing
+
 @testable import RigVersioning
 
 /// rig only reads a user's own repository around the workflow folder.
@@ -32,8 +33,10 @@ import Testing
         }
 
         func state() throws -> [String] {
-            [try git("rev-parse", "HEAD", in: root.url), try git("status", "--porcelain", in: root.url),
-             try git("for-each-ref", in: root.url), try git("stash", "list", in: root.url)]
+            [
+                try git("rev-parse", "HEAD", in: root.url), try git("status", "--porcelain", in: root.url),
+                try git("for-each-ref", in: root.url), try git("stash", "list", in: root.url),
+            ]
         }
     }
 

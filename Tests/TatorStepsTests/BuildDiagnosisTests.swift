@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TatorSteps
 
 /// `make cluster` failures from facts §12, recognised in a build log by the explain function.
@@ -9,7 +10,10 @@ import Testing
         ("Error: can't get a valid version for repositories redis. Try changing the version constraint", "historical index"),
         ("Error: looks like \"https://kubernetes-charts.storage.googleapis.com\" is not a valid chart repository", "charts.helm.sh/stable"),
         ("the input device is not a TTY", "pseudo-terminal"),
-        ("Error: release tator failed: timed out waiting for the condition: PersistentVolumeClaim is not bound: default/main-pv-claim", "showmount -e"),
+        (
+            "Error: release tator failed: timed out waiting for the condition: PersistentVolumeClaim is not bound: default/main-pv-claim",
+            "showmount -e"
+        ),
         ("error: unable to recognize \"x\": no matches for kind \"PodDisruptionBudget\" in version \"policy/v1beta1\"", "1.24 or older"),
         ("Get https://master1:5000/v2/: http: server gave HTTP response to HTTPS client", "insecure"),
         ("ModuleNotFoundError: No module named 'yaml'", "buildDependencies"),

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import OrderedCollections
 import RigKit
 import RigModel
+import Testing
+
 @testable import TatorSteps
 
 @Suite struct CheckoutSourceTests {
@@ -11,7 +12,8 @@ import RigModel
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("helm/tator"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "cluster:\n\techo built\n".write(to: folder.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try "domain: &domain localhost\n".write(to: folder.appendingPathComponent("helm/tator/values-devExample.yaml"), atomically: true, encoding: .utf8)
+        try "domain: &domain localhost\n".write(
+            to: folder.appendingPathComponent("helm/tator/values-devExample.yaml"), atomically: true, encoding: .utf8)
 
         let step = CheckoutStep()
         let with: OrderedDictionary<String, Value> = ["source": .string(folder.path)]
@@ -44,15 +46,18 @@ import RigModel
         let step = CheckoutStep()
         let ctx = FakeContext(taskHost: "master1") { _, _ in .init() }
         #expect(throws: StepFailure.self) {
-            try step.execute(Fixtures.invocation("checkout", step, host: "master1", with: ["source": .string("/nonexistent/tator")], mode: .execute), context: ctx)
+            try step.execute(
+                Fixtures.invocation("checkout", step, host: "master1", with: ["source": .string("/nonexistent/tator")], mode: .execute),
+                context: ctx)
         }
     }
 }
 
 @Suite struct CheckoutValidationTests {
     @Test func aMissingTatorSourceIsALoadTimeError() {
-        let step = Step(id: "checkout", type: "tator.checkout", on: ["master"],
-                        with: .map(["source": .template(Template(literal: "/nonexistent/tator-src"))], nil))
+        let step = Step(
+            id: "checkout", type: "tator.checkout", on: ["master"],
+            with: .map(["source": .template(Template(literal: "/nonexistent/tator-src"))], nil))
         let context = ValidationContext(workflow: Workflow(name: "t", inventory: Fixtures.inventory, steps: [step])) { node in
             if case .template(let t) = node { return .string(t.source) }
             return nil
@@ -67,7 +72,8 @@ import RigModel
     @Test func theCheckFailsWhileNothingIsCheckedOut() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("rig-no-tator-\(UUID().uuidString)").path
         let step = CheckoutStep()
-        let plan = try step.plan(Fixtures.invocation("checkout", step, host: "master1", with: ["tatorDir": .string(missing)], mode: .execute))
+        let plan = try step.plan(
+            Fixtures.invocation("checkout", step, host: "master1", with: ["tatorDir": .string(missing)], mode: .execute))
         let (status, _) = try Bash.run(["bash", "-c", try #require(plan.check).script])
         #expect(status == 1)
     }

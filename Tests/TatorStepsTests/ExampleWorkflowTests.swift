@@ -1,8 +1,9 @@
 import Foundation
 import OrderedCollections
-import Testing
 import RigKit
 import RigModel
+import Testing
+
 @testable import TatorSteps
 
 /// The shipped workflow, inventory and site files through the real loader, validator and
@@ -17,8 +18,9 @@ import RigModel
     }
 
     static func load() throws -> Workflow {
-        try WorkflowLoader(registry: registry).load(workflowAt: folder + "/tator-multinode.yaml",
-                                                   inventoryAt: folder + "/inventory.example.yaml")
+        try WorkflowLoader(registry: registry).load(
+            workflowAt: folder + "/tator-multinode.yaml",
+            inventoryAt: folder + "/inventory.example.yaml")
     }
 
     static func inputs(_ workflow: Workflow, _ assignments: [String] = []) throws -> OrderedDictionary<String, Value> {
@@ -36,8 +38,10 @@ import RigModel
             for host in TargetResolver.hosts(for: step, in: workflow.inventory) {
                 let context = RenderContext(workflow: workflow, inputs: inputs, host: host, mode: .display)
                 let parameters = try ParameterBinder.bind(step, schema: type.schema, in: context)
-                let plan = try type.plan(StepInvocation(step: step, task: TaskID(step: step.id, host: host.name), host: host,
-                                                        parameters: parameters, inventory: workflow.inventory, mode: .display))
+                let plan = try type.plan(
+                    StepInvocation(
+                        step: step, task: TaskID(step: step.id, host: host.name), host: host,
+                        parameters: parameters, inventory: workflow.inventory, mode: .display))
                 #expect(plan.check != nil || !plan.actions.isEmpty, "\(step.id)@\(host.name) plans nothing")
                 tasks += 1
             }
@@ -55,8 +59,10 @@ import RigModel
         #expect(needs("nfs-provisioner") == ["master-init", "nfs-server"])
         #expect(needs("build") == ["label", "argo", "nfs-provisioner", "values", "duckdns"])
         #expect(workflow.step("prerequisites")?.on == ["all"])
-        for name in ["domain", "lanCIDR", "dockerRegistry", "dockerUsername", "nfsServer", "metallbRangeStart", "metallbRangeStop",
-                     "loadBalancerIp", "dhcpRange", "profile", "tatorRepository", "tatorRef", "tatorSource"] {
+        for name in [
+            "domain", "lanCIDR", "dockerRegistry", "dockerUsername", "nfsServer", "metallbRangeStart", "metallbRangeStop",
+            "loadBalancerIp", "dhcpRange", "profile", "tatorRepository", "tatorRef", "tatorSource",
+        ] {
             #expect(workflow.input(name) != nil, "input \(name) missing")
         }
         #expect(workflow.secrets.map(\.name) == ["dockerPassword", "duckdnsToken"])
@@ -65,7 +71,8 @@ import RigModel
 
     @Test func aBadSiteIsRefusedAtLoadTimeWithTheInputToChange() throws {
         let workflow = try Self.load()
-        let bad = try Self.inputs(workflow, ["loadBalancerIp=192.168.1.11", "dockerRegistry=localhost:5000", "dhcpRange=192.168.1.200-192.168.1.254"])
+        let bad = try Self.inputs(
+            workflow, ["loadBalancerIp=192.168.1.11", "dockerRegistry=localhost:5000", "dhcpRange=192.168.1.200-192.168.1.254"])
         let errors = Validator(registry: Self.registry).validate(workflow, inputs: bad).filter { $0.severity == .error }
         let text = errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("address of node worker1"))
@@ -77,7 +84,9 @@ import RigModel
     @Test func labelsWithoutADatabaseNodeAreRefused() throws {
         var workflow = try Self.load()
         for i in workflow.inventory.hosts.indices { workflow.inventory.hosts[i].labels["dbServer"] = "no" }
-        let errors = Validator(registry: Self.registry).validate(workflow, inputs: try Self.inputs(workflow)).filter { $0.severity == .error }
+        let errors = Validator(registry: Self.registry).validate(workflow, inputs: try Self.inputs(workflow)).filter {
+            $0.severity == .error
+        }
         #expect(errors.contains { $0.message.contains("no node has dbServer=yes") })
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RigKit
+import Testing
+
 @testable import TatorSteps
 
 @Suite struct JoinExecuteTests {
@@ -27,8 +28,9 @@ import RigKit
     @Test func joinsWithAFreshTokenThatNeverReachesTheLogOrOutputs() throws {
         let ctx = context(alreadyJoined: false)
         let step = JoinStep()
-        let result = try step.execute(Fixtures.invocation("join", step, host: "worker1", with: ["profile": .string("current")], mode: .execute),
-                                      context: ctx)
+        let result = try step.execute(
+            Fixtures.invocation("join", step, host: "worker1", with: ["profile": .string("current")], mode: .execute),
+            context: ctx)
         #expect(result.status == .changed)
         #expect(!result.outputs.values.contains { $0.contains(Self.token) })
         #expect(!(result.message ?? "").contains(Self.token))
@@ -68,8 +70,10 @@ import RigKit
 
     @Test func theJoinConfigurationIsTheKubeadmShape() throws {
         let join = try #require(JoinCommand(Self.joinLine))
-        let tree = try YAMLTree.parse(join.configuration(apiVersion: "kubeadm.k8s.io/v1beta3", nodeName: "worker1", nodeIP: "192.168.1.11",
-                                                         criSocket: "unix:///var/run/containerd/containerd.sock"))
+        let tree = try YAMLTree.parse(
+            join.configuration(
+                apiVersion: "kubeadm.k8s.io/v1beta3", nodeName: "worker1", nodeIP: "192.168.1.11",
+                criSocket: "unix:///var/run/containerd/containerd.sock"))
         #expect(tree[["kind"]]?.string == "JoinConfiguration")
         #expect(tree[["discovery", "bootstrapToken", "apiServerEndpoint"]]?.string == "192.168.1.10:6443")
         #expect(tree[["discovery", "bootstrapToken", "token"]]?.string == Self.token)
@@ -85,7 +89,9 @@ import RigKit
         #expect(parsed?.token == Self.token)
         #expect(parsed?.caCertHashes == [Self.hash])
         #expect(parsed.map { "\($0)" }?.contains(Self.token) == false)
-        #expect(JoinCommand("kubeadm join 10.0.0.1:6443 --token=\(Self.token) --discovery-token-ca-cert-hash=\(Self.hash)")?.token == Self.token)
+        #expect(
+            JoinCommand("kubeadm join 10.0.0.1:6443 --token=\(Self.token) --discovery-token-ca-cert-hash=\(Self.hash)")?.token == Self.token
+        )
         #expect(JoinCommand("kubeadm join 10.0.0.1:6443 --token short --discovery-token-ca-cert-hash \(Self.hash)") == nil)
         #expect(JoinCommand("kubeadm join 10.0.0.1:6443 --token \(Self.token)") == nil)
         #expect(JoinCommand("kubeadm join $(reboot) --token \(Self.token) --discovery-token-ca-cert-hash \(Self.hash)") == nil)
@@ -131,7 +137,8 @@ import RigKit
     }
 
     @Test func nfsServerUploadsTheEditedExportsKeepingTheHostsOtherLines() throws {
-        let current = "# my exports\n/srv/backup 10.9.9.9(ro)\n/media/kubernetes_share 127.0.0.1/255.255.255.255(rw,async,no_subtree_check)\n"
+        let current =
+            "# my exports\n/srv/backup 10.9.9.9(ro)\n/media/kubernetes_share 127.0.0.1/255.255.255.255(rw,async,no_subtree_check)\n"
         let step = NFSServerStep()
         let ctx = FakeContext(taskHost: "master1") { _, script in
             if script.contains("base64 -w0") { return .init(outputs: ["file0": Self.base64(current)]) }
@@ -143,14 +150,18 @@ import RigKit
         #expect(result.status == .changed)
         let upload = try #require(ctx.uploads.first).file
         #expect(upload.path == "/etc/exports" && upload.mode == 0o644)
-        #expect(String(decoding: upload.content, as: UTF8.self) == """
-            # my exports
-            /srv/backup 10.9.9.9(ro)
-            /media/kubernetes_share 192.168.1.0/24(rw,async,no_subtree_check)
-            /media/kubernetes_share/scratch 192.168.1.0/24(rw,async,no_subtree_check)
+        #expect(
+            String(decoding: upload.content, as: UTF8.self) == """
+                # my exports
+                /srv/backup 10.9.9.9(ro)
+                /media/kubernetes_share 192.168.1.0/24(rw,async,no_subtree_check)
+                /media/kubernetes_share/scratch 192.168.1.0/24(rw,async,no_subtree_check)
 
-            """)
+                """)
         // Every node checks it can see the exports.
-        #expect(Set(ctx.ran.filter { $0.command.script.contains("showmount -e 192.168.1.10") }.map(\.host)) == ["master1", "worker1", "worker2"])
+        #expect(
+            Set(ctx.ran.filter { $0.command.script.contains("showmount -e 192.168.1.10") }.map(\.host)) == [
+                "master1", "worker1", "worker2",
+            ])
     }
 }

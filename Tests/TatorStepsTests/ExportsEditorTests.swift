@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TatorSteps
 
 @Suite struct ExportsEditorTests {
@@ -13,14 +14,14 @@ import Testing
 
     @Test func keepsOtherLinesCommentsAndBlankLinesInPlace() {
         let original = """
-        # /etc/exports: the access control list for filesystems which may be exported
-        #\t\tto NFS clients.  See exports(5).
+            # /etc/exports: the access control list for filesystems which may be exported
+            #\t\tto NFS clients.  See exports(5).
 
-        /srv/homes       hostname1(rw,sync,no_subtree_check) hostname2(ro,sync,no_subtree_check)
-        # /media/kubernetes_share 10.0.0.0/8(rw)   <- a commented-out line stays
-        /srv/other "*"(ro)
+            /srv/homes       hostname1(rw,sync,no_subtree_check) hostname2(ro,sync,no_subtree_check)
+            # /media/kubernetes_share 10.0.0.0/8(rw)   <- a commented-out line stays
+            /srv/other "*"(ro)
 
-        """
+            """
         let result = editor.apply(to: original)
         #expect(result == original + share + "\n" + scratch + "\n")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import RigKit
+
 @testable import TatorSteps
 
 /// A `TaskContext` whose hosts answer from a closure, recording every command, upload and log line.
@@ -41,7 +42,8 @@ final class FakeContext: TaskContext, @unchecked Sendable {
     /// The standard way: check, then the actions; `rig.changed=false` from a command means ok.
     func run(_ plan: TaskPlan, invocation: StepInvocation) throws -> TaskResult {
         func run(_ command: Command) throws -> CommandResult {
-            try transport(for: command.delegateTo).run(CommandRequest(command: command, log: log, collectOutputs: true), cancellation: cancellation)
+            try transport(for: command.delegateTo).run(
+                CommandRequest(command: command, log: log, collectOutputs: true), cancellation: cancellation)
         }
         if let check = plan.check, try run(check).exitCode == 0 { return TaskResult(status: .ok) }
         var changed = false

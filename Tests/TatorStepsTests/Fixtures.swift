@@ -2,17 +2,21 @@ import Foundation
 import OrderedCollections
 import RigKit
 import RigModel
+
 @testable import TatorSteps
 
 /// The 3-node inventory of the docs: a master that is also the NFS server and the registry, two workers.
 enum Fixtures {
     static let inventory = Inventory(hosts: [
-        InventoryHost(name: "master1", address: "192.168.1.10", user: "ubuntu", roles: ["master", "nfs", "registry"],
-                      labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "yes"]),
-        InventoryHost(name: "worker1", address: "192.168.1.11", user: "ubuntu", roles: ["worker"],
-                      labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "no"]),
-        InventoryHost(name: "worker2", address: "192.168.1.12", user: "ubuntu", roles: ["worker"],
-                      labels: ["gpuWorker": "yes", "cpuWorker": "yes", "webServer": "no", "dbServer": "no"]),
+        InventoryHost(
+            name: "master1", address: "192.168.1.10", user: "ubuntu", roles: ["master", "nfs", "registry"],
+            labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "yes"]),
+        InventoryHost(
+            name: "worker1", address: "192.168.1.11", user: "ubuntu", roles: ["worker"],
+            labels: ["gpuWorker": "no", "cpuWorker": "yes", "webServer": "yes", "dbServer": "no"]),
+        InventoryHost(
+            name: "worker2", address: "192.168.1.12", user: "ubuntu", roles: ["worker"],
+            labels: ["gpuWorker": "yes", "cpuWorker": "yes", "webServer": "no", "dbServer": "no"]),
     ])
 
     /// A secret value that must never show in a plan.
@@ -34,20 +38,25 @@ enum Fixtures {
     ]
 
     /// Each step of workflows/tator-multinode.yaml: id, type, hosts, the parameters it passes.
-    static func steps(profile: String = "current") -> [(id: String, type: any StepType, hosts: [String], with: OrderedDictionary<String, Value>)] {
+    static func steps(profile: String = "current") -> [(
+        id: String, type: any StepType, hosts: [String], with: OrderedDictionary<String, Value>
+    )] {
         func pick(_ keys: String...) -> OrderedDictionary<String, Value> {
             var out: OrderedDictionary<String, Value> = [:]
             for k in keys { out[k] = site[k] }
             if keys.contains("profile") { out["profile"] = .string(profile) }
             return out
         }
-        var values = pick("domain", "dockerRegistry", "dockerUsername", "nfsServer", "metallbRangeStart", "metallbRangeStop", "loadBalancerIp")
+        var values = pick(
+            "domain", "dockerRegistry", "dockerUsername", "nfsServer", "metallbRangeStart", "metallbRangeStop", "loadBalancerIp")
         values["dockerPassword"] = .string(dockerPassword)
         var duck = pick("domain", "loadBalancerIp")
         duck["token"] = .string(tokenPlaceholder)
         return [
-            ("preflight", PreflightStep(), ["master1", "worker1", "worker2"],
-             pick("lanCIDR", "loadBalancerIp", "metallbRangeStart", "metallbRangeStop", "dhcpRange", "nfsServer")),
+            (
+                "preflight", PreflightStep(), ["master1", "worker1", "worker2"],
+                pick("lanCIDR", "loadBalancerIp", "metallbRangeStart", "metallbRangeStop", "dhcpRange", "nfsServer")
+            ),
             ("prerequisites", PrerequisitesStep(), ["master1", "worker1", "worker2"], pick("profile", "dockerRegistry")),
             ("nfs-server", NFSServerStep(), ["master1"], pick("lanCIDR", "nfsServer")),
             ("master-init", MasterInitStep(), ["master1"], pick("profile")),
@@ -55,17 +64,23 @@ enum Fixtures {
             ("nfs-provisioner", NFSProvisionerStep(), ["master1"], pick("profile", "nfsServer")),
             ("join", JoinStep(), ["worker1", "worker2"], pick("profile")),
             ("label", LabelStep(), ["master1"], [:]),
-            ("checkout", CheckoutStep(), ["master1"], ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string("0.2.12")]),
+            (
+                "checkout", CheckoutStep(), ["master1"],
+                ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string("0.2.12")]
+            ),
             ("values", ValuesStep(), ["master1"], values),
             ("duckdns", DuckDNSStep(), ["master1"], duck),
             ("build", BuildStep(), ["master1"], pick("domain", "loadBalancerIp")),
         ]
     }
 
-    static func invocation(_ id: String, _ type: any StepType, host: String, with parameters: OrderedDictionary<String, Value>,
-                           mode: StepInvocation.Mode = .display) -> StepInvocation {
-        StepInvocation(step: Step(id: id, type: type.name), task: TaskID(step: id, host: host), host: inventory.host(named: host)!,
-                       parameters: parameters, inventory: inventory, mode: mode)
+    static func invocation(
+        _ id: String, _ type: any StepType, host: String, with parameters: OrderedDictionary<String, Value>,
+        mode: StepInvocation.Mode = .display
+    ) -> StepInvocation {
+        StepInvocation(
+            step: Step(id: id, type: type.name), task: TaskID(step: id, host: host), host: inventory.host(named: host)!,
+            parameters: parameters, inventory: inventory, mode: mode)
     }
 }
 
@@ -108,6 +123,7 @@ enum PlanText {
     }
 
     static func scripts(_ plan: TaskPlan) -> [String] {
-        (plan.check.map { [$0.script] } ?? []) + plan.actions.compactMap { if case .run(let c) = $0 { return c.script } else { return nil } }
+        (plan.check.map { [$0.script] } ?? [])
+            + plan.actions.compactMap { if case .run(let c) = $0 { return c.script } else { return nil } }
     }
 }

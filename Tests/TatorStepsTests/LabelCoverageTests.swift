@@ -1,6 +1,7 @@
-import Testing
 import RigKit
 import RigModel
+import Testing
+
 @testable import TatorSteps
 
 @Suite struct LabelCoverageTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RigKit
+import Testing
+
 @testable import TatorSteps
 
 /// `plan()` of every step on every host of the 3-node inventory, in display mode, against the
@@ -12,7 +13,10 @@ import RigKit
         try Fixtures.steps(profile: profile).flatMap { step in
             try step.hosts.map { host in
                 let plan = try step.type.plan(Fixtures.invocation(step.id, step.type, host: host, with: step.with))
-                return ("\(profile)/\(step.id)@\(host).txt", "# \(step.type.name) on \(host) (profile \(profile))\n" + PlanText.render(plan), plan)
+                return (
+                    "\(profile)/\(step.id)@\(host).txt", "# \(step.type.name) on \(host) (profile \(profile))\n" + PlanText.render(plan),
+                    plan
+                )
             }
         }
     }
@@ -41,7 +45,9 @@ import RigKit
         for file in files where file.hasSuffix(".txt") {
             let text = try String(contentsOf: Self.goldens.appendingPathComponent(file), encoding: .utf8)
             #expect(!text.contains(Fixtures.dockerPassword), "golden \(file) holds a secret")
-            #expect(text.firstMatch(of: /(^|[^a-z0-9])[a-z0-9]{6}\.[a-z0-9]{16}([^a-z0-9]|$)/) == nil, "golden \(file) holds something shaped like a join token")
+            #expect(
+                text.firstMatch(of: /(^|[^a-z0-9])[a-z0-9]{6}\.[a-z0-9]{16}([^a-z0-9]|$)/) == nil,
+                "golden \(file) holds something shaped like a join token")
         }
     }
 
@@ -58,9 +64,12 @@ import RigKit
     @Test func everyStepTypeIsRegisteredWithADocumentedSchema() {
         var registry = StepTypeRegistry()
         TatorSteps.register(into: &registry)
-        #expect(registry.names == ["tator.argo", "tator.build", "tator.checkout", "tator.duckdns", "tator.join", "tator.label",
-                                   "tator.master-init", "tator.nfs-provisioner", "tator.nfs-server", "tator.preflight",
-                                   "tator.prerequisites", "tator.values"])
+        #expect(
+            registry.names == [
+                "tator.argo", "tator.build", "tator.checkout", "tator.duckdns", "tator.join", "tator.label",
+                "tator.master-init", "tator.nfs-provisioner", "tator.nfs-server", "tator.preflight",
+                "tator.prerequisites", "tator.values",
+            ])
         for entry in registry.allEntries {
             #expect(entry.origin == .builtIn)
             #expect(!entry.type.summary.isEmpty)

@@ -22,6 +22,8 @@ enum ReferenceFiles {
 
     struct Missing: Error, CustomStringConvertible {
         var name: String
-        var description: String { "reference file \(name) not found beside the repository (../shared/reference) nor in /work/shared/reference" }
+        var description: String {
+            "reference file \(name) not found beside the repository (../shared/reference) nor in /work/shared/reference"
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RigKit
+import Testing
+
 @testable import TatorSteps
 
 /// Runs a step's real scripts as root inside a private mount namespace where /etc is an overlay
@@ -53,11 +54,17 @@ final class Sandbox {
 struct SandboxedStepTests {
     /// apt, dpkg, systemctl and the NFS tools as the scripts see them.
     func nfsStubs(_ box: Sandbox) throws {
-        try box.stub("apt-get", #"echo "apt-get $*" >> "$S/apt.log"; for a in "$@"; do case "$a" in -*|install|update|remove|DPkg*) ;; *) touch "$S/pkg-${a%%=*}";; esac; done"#)
+        try box.stub(
+            "apt-get",
+            #"echo "apt-get $*" >> "$S/apt.log"; for a in "$@"; do case "$a" in -*|install|update|remove|DPkg*) ;; *) touch "$S/pkg-${a%%=*}";; esac; done"#
+        )
         try box.stub("dpkg-query", #"p="${@: -1}"; [ -f "$S/pkg-$p" ] || exit 1; printf 'install ok installed 1:1.3.4'"#)
         try box.stub("systemctl", #"echo "systemctl $*" >> "$S/systemctl.log""#)
         try box.stub("exportfs", #"echo "exportfs $*" >> "$S/exportfs.log""#)
-        try box.stub("showmount", #"[ -f "$S/pkg-nfs-kernel-server" ] || exit 1; echo "Export list for $2:"; awk '$1 !~ /^#/ && NF { split($2, c, "("); print $1 " " c[1] }' /etc/exports"#)
+        try box.stub(
+            "showmount",
+            #"[ -f "$S/pkg-nfs-kernel-server" ] || exit 1; echo "Export list for $2:"; awk '$1 !~ /^#/ && NF { split($2, c, "("); print $1 " " c[1] }' /etc/exports"#
+        )
     }
 
     func runPlan(_ plan: TaskPlan, in box: Sandbox) throws -> [String] {
@@ -89,13 +96,14 @@ struct SandboxedStepTests {
         #expect(try box.run(plan.check!.script).0 == 1)
         let outputs = try runPlan(plan, in: box)
         #expect(outputs[0].contains("rig: making sure the NFS server is installed"))
-        #expect(try String(contentsOfFile: box.path + "/etc-upper/exports", encoding: .utf8) == """
-            # keep me
-            /srv/old 10.0.0.0/8(ro)
-            /media/kubernetes_share 192.168.1.0/24(rw,async,no_subtree_check)
-            /media/kubernetes_share/scratch 192.168.1.0/24(rw,async,no_subtree_check)
+        #expect(
+            try String(contentsOfFile: box.path + "/etc-upper/exports", encoding: .utf8) == """
+                # keep me
+                /srv/old 10.0.0.0/8(ro)
+                /media/kubernetes_share 192.168.1.0/24(rw,async,no_subtree_check)
+                /media/kubernetes_share/scratch 192.168.1.0/24(rw,async,no_subtree_check)
 
-            """)
+                """)
         for folder in ["", "/scratch", "/postgis", "/postgres"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: box.path + "/media/kubernetes_share" + folder)
             #expect(attributes[.posixPermissions] as? Int == 0o777)
@@ -114,7 +122,9 @@ struct SandboxedStepTests {
     @Test func labelScriptsLabelEveryNodeAndVerifyTheLabels() throws {
         let box = try Sandbox()
         // kubectl keeps each node's labels in a file: `label` writes them, `get node -o json` shows them.
-        try box.stub("kubectl", #"""
+        try box.stub(
+            "kubectl",
+            #"""
             case "$1 $2" in
               "label nodes") node=$3; shift 3
                 for kv in "$@"; do [ "$kv" = --overwrite ] && continue
@@ -130,11 +140,13 @@ struct SandboxedStepTests {
         let plan = try step.plan(Fixtures.invocation("label", step, host: "master1", with: [:], mode: .execute))
         #expect(try box.run(plan.check!.script).0 == 1)
         _ = try runPlan(plan, in: box)
-        #expect(try String(contentsOfFile: box.path + "/state/labels-worker2", encoding: .utf8)
-            == "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=no\n")
+        #expect(
+            try String(contentsOfFile: box.path + "/state/labels-worker2", encoding: .utf8)
+                == "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=no\n")
         #expect(try box.run(plan.check!.script).0 == 0)
         // A label changed by hand is put back.
-        try "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=yes\n".write(toFile: box.path + "/state/labels-worker2", atomically: true, encoding: .utf8)
+        try "gpuWorker=yes\ncpuWorker=yes\nwebServer=no\ndbServer=yes\n".write(
+            toFile: box.path + "/state/labels-worker2", atomically: true, encoding: .utf8)
         #expect(try box.run(plan.check!.script).0 == 1)
         _ = try runPlan(plan, in: box)
         #expect(try box.run(plan.check!.script).0 == 0)
@@ -142,7 +154,10 @@ struct SandboxedStepTests {
 
     /// Preflight's tools, answering as a healthy Ubuntu node would; nothing touches the network.
     func preflightStubs(_ box: Sandbox, address: String, dynamic: Bool = false, reachable: Bool = true, swap: Bool = false) throws {
-        try box.writeEtc("os-release", Array("NAME=\"Ubuntu\"\nVERSION_ID=\"20.04\"\nID=ubuntu\nPRETTY_NAME=\"Ubuntu 20.04.6 LTS\"\nVERSION_CODENAME=focal\n".utf8), mode: 0o644)
+        try box.writeEtc(
+            "os-release",
+            Array("NAME=\"Ubuntu\"\nVERSION_ID=\"20.04\"\nID=ubuntu\nPRETTY_NAME=\"Ubuntu 20.04.6 LTS\"\nVERSION_CODENAME=focal\n".utf8),
+            mode: 0o644)
         try box.writeEtc("fstab", Array("UUID=1 / ext4 defaults 0 1\n\(swap ? "/swap.img none swap sw 0 0\n" : "")".utf8), mode: 0o644)
         try box.stub("nproc", "echo 4")
         try box.stub("df", "echo 'Filesystem 1024-blocks Used Available Capacity Mounted on'; echo '/dev/sda1 100000000 1 90000000 1% /'")
@@ -174,7 +189,8 @@ struct SandboxedStepTests {
         let (status, output) = try box.run(command.script)
         #expect(status == 1)
         #expect(output.contains("rig: turned swap off"))
-        #expect(try String(contentsOfFile: box.path + "/etc-upper/fstab", encoding: .utf8).contains("# disabled by rig: /swap.img none swap"))
+        #expect(
+            try String(contentsOfFile: box.path + "/etc-upper/fstab", encoding: .utf8).contains("# disabled by rig: /swap.img none swap"))
         #expect(output.contains("host worker1 (192.168.1.11) is not ready"))
         #expect(output.contains("leased by DHCP"))
         #expect(output.contains("cannot reach the master master1 at 192.168.1.10:22"))
@@ -184,7 +200,9 @@ struct SandboxedStepTests {
     @Test func masterInitInitialisesOnceKeepsTheBootstrapTokenOutOfItsOutputAndUntaints() throws {
         let box = try Sandbox()
         let token = "abcdef.0123456789abcdef"
-        try box.stub("kubeadm", #"""
+        try box.stub(
+            "kubeadm",
+            #"""
             echo "kubeadm $*" >> "$S/kubeadm.log"
             [ "$1" = init ] || exit 1
             mkdir -p /etc/kubernetes && touch /etc/kubernetes/admin.conf
@@ -192,7 +210,9 @@ struct SandboxedStepTests {
             echo 'kubeadm join 192.168.1.10:6443 --token abcdef.0123456789abcdef \'
             echo '    --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
             """#)
-        try box.stub("kubectl", #"""
+        try box.stub(
+            "kubectl",
+            #"""
             [ -f /etc/kubernetes/admin.conf ] || exit 1
             case "$1 $2" in
               "get nodes") echo 'NAME STATUS ROLES AGE VERSION'; [ -f "$S/cni" ] && echo 'master1 Ready control-plane 1m v1.24.17' || echo 'master1 NotReady control-plane 1m v1.24.17';;
@@ -201,7 +221,9 @@ struct SandboxedStepTests {
               *) exit 1;;
             esac
             """#)
-        try box.stub("helm", #"""
+        try box.stub(
+            "helm",
+            #"""
             case "$1" in
               list) cat "$S/releases" 2>/dev/null;;
               repo) [ "$2" = list ] && cat "$S/repos" 2>/dev/null; [ "$2" = add ] && echo "$3 $4" >> "$S/repos"; exit 0;;
@@ -209,14 +231,19 @@ struct SandboxedStepTests {
             esac
             """#)
         let step = MasterInitStep()
-        let plan = try step.plan(Fixtures.invocation("master-init", step, host: "master1",
-                                                     with: ["profile": .string("current"), "adminUser": .string("root")], mode: .execute))
+        let plan = try step.plan(
+            Fixtures.invocation(
+                "master-init", step, host: "master1",
+                with: ["profile": .string("current"), "adminUser": .string("root")], mode: .execute))
         #expect(try box.run(plan.check!.script).0 == 1)
         let output = try runPlan(plan, in: box).joined()
         #expect(!output.contains(token))
         #expect(output.contains("--token <redacted>"))
         let log = try String(contentsOfFile: box.path + "/state/kubeadm.log", encoding: .utf8)
-        #expect(log == "kubeadm init --apiserver-advertise-address=192.168.1.10 --pod-network-cidr=10.217.0.0/16 --node-name=master1 --cri-socket=unix:///var/run/containerd/containerd.sock --skip-token-print\n")
+        #expect(
+            log
+                == "kubeadm init --apiserver-advertise-address=192.168.1.10 --pod-network-cidr=10.217.0.0/16 --node-name=master1 --cri-socket=unix:///var/run/containerd/containerd.sock --skip-token-print\n"
+        )
         #expect(try String(contentsOfFile: box.path + "/state/releases", encoding: .utf8) == "cilium\n")
         #expect(FileManager.default.fileExists(atPath: box.path + "/state/untainted"))
         #expect(try box.run(plan.check!.script).0 == 0)

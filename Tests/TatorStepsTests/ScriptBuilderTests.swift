@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TatorSteps
 
 /// The generated check and apply scripts, run by the real bash on files in a temporary folder.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RigKit
+import Testing
+
 @testable import TatorSteps
 
 /// The scripts that carry secrets, run by bash against stub tools on PATH that record their
@@ -21,15 +22,22 @@ import RigKit
 
     @Test func theDuckDNSTokenGoesToCurlOnStdinNotOnItsCommandLine() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
-        try stub("curl", #"printf '%s\n' "$*" > "$RIG_STUBS/curl.argv"; cat > "$RIG_STUBS/curl.stdin"; printf 'OK\n192.168.1.240\n\nUPDATED'"#)
+        try stub(
+            "curl", #"printf '%s\n' "$*" > "$RIG_STUBS/curl.argv"; cat > "$RIG_STUBS/curl.stdin"; printf 'OK\n192.168.1.240\n\nUPDATED'"#)
         try stub("getent", "exit 2")
         let token = "0123abcd-4567-89ef-0123-456789abcdef"
         let step = DuckDNSStep()
-        let plan = try step.plan(Fixtures.invocation("duckdns", step, host: "master1", with: [
-            "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(token),
-            "endpoint": .string("http://10.99.0.1/update"),
-        ], mode: .execute))
-        guard case .run(let command) = plan.actions.first else { Issue.record("no command"); return }
+        let plan = try step.plan(
+            Fixtures.invocation(
+                "duckdns", step, host: "master1",
+                with: [
+                    "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(token),
+                    "endpoint": .string("http://10.99.0.1/update"),
+                ], mode: .execute))
+        guard case .run(let command) = plan.actions.first else {
+            Issue.record("no command")
+            return
+        }
         let (status, output) = try run(command.script)
         #expect(status == 0, "\(output)")
         let argv = try String(contentsOf: dir.appendingPathComponent("curl.argv"), encoding: .utf8)
@@ -47,9 +55,12 @@ import RigKit
         try stub("getent", "exit 2")
         let step = DuckDNSStep()
         func script(_ token: String) throws -> String {
-            let plan = try step.plan(Fixtures.invocation("duckdns", step, host: "master1", with: [
-                "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(token),
-            ], mode: .execute))
+            let plan = try step.plan(
+                Fixtures.invocation(
+                    "duckdns", step, host: "master1",
+                    with: [
+                        "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(token),
+                    ], mode: .execute))
             guard case .run(let command) = plan.actions.first else { return "exit 99" }
             return command.script
         }
@@ -57,14 +68,21 @@ import RigKit
         #expect(status == 1 && output.contains("DuckDNS answered KO"))
         let (badStatus, badOutput) = try run(try script("abc\"; touch /tmp/x; echo \""))
         #expect(badStatus == 1 && badOutput.contains("unexpected characters"))
-        #expect(try step.plan(Fixtures.invocation("duckdns", step, host: "master1", with: [
-            "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(""),
-        ], mode: .execute)).actions.isEmpty)
+        #expect(
+            try step.plan(
+                Fixtures.invocation(
+                    "duckdns", step, host: "master1",
+                    with: [
+                        "domain": .string("mysite.duckdns.org"), "loadBalancerIp": .string("192.168.1.240"), "token": .string(""),
+                    ], mode: .execute)
+            ).actions.isEmpty)
     }
 
     @Test func theJoinTokenReachesKubeadmInA0600ConfigFileThatIsRemovedAfterwards() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
-        try stub("kubeadm", #"""
+        try stub(
+            "kubeadm",
+            #"""
             printf '%s\n' "$*" > "$RIG_STUBS/kubeadm.argv"
             [ "$1 $2" = "join --config" ] || exit 3
             stat -c %a "$3" > "$RIG_STUBS/kubeadm.mode"
@@ -84,7 +102,8 @@ import RigKit
         #expect(try String(contentsOf: dir.appendingPathComponent("kubeadm.mode"), encoding: .utf8) == "600\n")
         let config = try String(contentsOf: dir.appendingPathComponent("kubeadm.config"), encoding: .utf8)
         #expect(config.contains("token: \"\(token)\"") && config.contains("- \"\(hash)\"") && config.contains("name: \"worker1\""))
-        let path = try String(contentsOf: dir.appendingPathComponent("kubeadm.path"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let path = try String(contentsOf: dir.appendingPathComponent("kubeadm.path"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(!FileManager.default.fileExists(atPath: path), "the config with the token was left behind")
     }
 }

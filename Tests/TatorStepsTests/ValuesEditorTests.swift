@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TatorSteps
 
 @Suite struct ValuesEditorOnTatorsRealFileTests {
@@ -35,8 +36,11 @@ import Testing
         #expect(changed.count == settings.settings.count + 1)  // + Prometheus's storage class
         for i in changed {
             let key = a[i].trimmingCharacters(in: .whitespaces).split(separator: ":")[0]
-            #expect(["domain", "dockerRegistry", "systemImageRepo", "dockerUsername", "dockerPassword", "nfsServer",
-                     "ipRangeStart", "ipRangeStop", "loadBalancerIp", "storageClassName"].contains(String(key)), "line \(i + 1) changed: \(b[i])")
+            #expect(
+                [
+                    "domain", "dockerRegistry", "systemImageRepo", "dockerUsername", "dockerPassword", "nfsServer",
+                    "ipRangeStart", "ipRangeStop", "loadBalancerIp", "storageClassName",
+                ].contains(String(key)), "line \(i + 1) changed: \(b[i])")
         }
         #expect(b.contains("domain: &domain mysite.duckdns.org"))
         #expect(b.contains("        domain: *domain"))
@@ -61,25 +65,25 @@ import Testing
 
 @Suite struct ValuesEditorFixtureTests {
     static let fixture = """
-    # site settings
-    name: &name "demo"   # keep me
-    alias: *name
-    quoted: 'it''s'
-    list:
-      - key: in-a-list
-        other: 1
-    nested:
-      # inner comment
-      child: old
-      block: |
-        child: not-a-key
-        name: nor-this
-      deeper:
-        leaf: 5
-    empty:
-    last: ~
+        # site settings
+        name: &name "demo"   # keep me
+        alias: *name
+        quoted: 'it''s'
+        list:
+          - key: in-a-list
+            other: 1
+        nested:
+          # inner comment
+          child: old
+          block: |
+            child: not-a-key
+            name: nor-this
+          deeper:
+            leaf: 5
+        empty:
+        last: ~
 
-    """
+        """
 
     @Test func keepsStyleAnchorsAndTrailingComments() throws {
         var editor = ValuesEditor(Self.fixture)
@@ -133,9 +137,11 @@ import Testing
     }
 
     @Test func quotesValuesThatWouldChangeMeaningWhenPlain() {
-        for (value, plainOK) in [("mysite.duckdns.org", true), ("192.168.1.5", true), ("master:5000", true), ("5000", false),
-                                 ("no", false), ("~", false), ("1e3", false), ("", false), ("a #b", false), ("-x", false),
-                                 ("0x1F", false), ("@home", false), (" lead", false), ("tab\there", false)] {
+        for (value, plainOK) in [
+            ("mysite.duckdns.org", true), ("192.168.1.5", true), ("master:5000", true), ("5000", false),
+            ("no", false), ("~", false), ("1e3", false), ("", false), ("a #b", false), ("-x", false),
+            ("0x1F", false), ("@home", false), (" lead", false), ("tab\there", false),
+        ] {
             #expect(ScalarSlot.isPlainSafe(value) == plainOK, "\(value)")
         }
     }

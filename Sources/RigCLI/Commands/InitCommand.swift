@@ -33,7 +33,8 @@ struct InitCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw RevisionStoreError.cannotCreate(store: storeURL.path, detail: "cannot create \(folder.path): \(error.localizedDescription)")
+            throw RevisionStoreError.cannotCreate(
+                store: storeURL.path, detail: "cannot create \(folder.path): \(error.localizedDescription)")
         }
         let storeExisted = FileManager.default.fileExists(atPath: storeURL.path)
         let store = try RevisionStore(workflowDirectory: folder)
@@ -42,12 +43,15 @@ struct InitCommand: ParsableCommand {
             lines = try WorkflowScaffold.write(into: folder).map { "Created \($0)" }
             lines += try StateIgnoreFile.ensure(in: folder).map { "Added \($0) to .gitignore" }
         } catch {
-            throw RevisionStoreError.cannotCreate(store: storeURL.path, detail: "cannot write into \(folder.path): \(error.localizedDescription)")
+            throw RevisionStoreError.cannotCreate(
+                store: storeURL.path, detail: "cannot write into \(folder.path): \(error.localizedDescription)")
         }
         lines.append(storeExisted ? "Revision store already at \(store.url.path)" : "Created the revision store \(store.url.path)")
         let shown = directory == "." ? "" : (directory.hasSuffix("/") ? directory : directory + "/")
-        lines += ["", "Next: rig run \(shown)\(WorkflowScaffold.workflowFile)   (records the first revision, then runs)",
-                  "      rig history\(shown.isEmpty ? "" : " --folder \(directory)")"]
+        lines += [
+            "", "Next: rig run \(shown)\(WorkflowScaffold.workflowFile)   (records the first revision, then runs)",
+            "      rig history\(shown.isEmpty ? "" : " --folder \(directory)")",
+        ]
         return lines
     }
 
@@ -59,7 +63,8 @@ struct InitCommand: ParsableCommand {
             _ = try RevisionStore(workflowDirectory: folder, createIfMissing: false)
             return ["Moved the damaged store to \(aside.path)", "Created a fresh revision store \(storeURL.path)"]
         } catch RevisionStoreError.missing {
-            throw CLIError.invalidFlag("--fresh-store", "there is no revision store at \(storeURL.path); run `rig init` without --fresh-store")
+            throw CLIError.invalidFlag(
+                "--fresh-store", "there is no revision store at \(storeURL.path); run `rig init` without --fresh-store")
         }
         throw CLIError.invalidFlag("--fresh-store", "the revision store at \(storeURL.path) is not damaged; nothing was changed")
     }

@@ -47,10 +47,12 @@ struct LabFaultAddCommand: ParsableCommand {
         try reportingLabErrors {
             let state = try lab.requireState()
             if host != "*", state.host(named: host) == nil { throw LabError.unknownHost(host, known: state.hosts.map(\.name)) }
-            try LabFaults(paths: lab.paths).add(ToolFault(host: host, tool: tool, match: match, nth: nth, exitCode: exitCode, message: message))
+            try LabFaults(paths: lab.paths).add(
+                ToolFault(host: host, tool: tool, match: match, nth: nth, exitCode: exitCode, message: message))
         }
-        print("\(tool) on \(host) will fail" + (match.map { " when its arguments contain '\($0)'" } ?? "")
-              + (nth.map { " (matching call \($0) only)" } ?? " (every matching call)") + " with exit code \(exitCode)")
+        print(
+            "\(tool) on \(host) will fail" + (match.map { " when its arguments contain '\($0)'" } ?? "")
+                + (nth.map { " (matching call \($0) only)" } ?? " (every matching call)") + " with exit code \(exitCode)")
     }
 }
 
@@ -92,8 +94,10 @@ struct LabFaultListCommand: ParsableCommand {
         }
         if plan.faults.isEmpty, plan.notReady.isEmpty { print("no faults") }
         for fault in plan.faults {
-            print("\(fault.tool) on \(fault.host)" + (fault.match.map { ", arguments containing '\($0)'" } ?? "")
-                  + (fault.nth.map { ", call \($0)" } ?? ", every call") + ": exit \(fault.exitCode)" + (fault.message.map { " (\($0))" } ?? ""))
+            print(
+                "\(fault.tool) on \(fault.host)" + (fault.match.map { ", arguments containing '\($0)'" } ?? "")
+                    + (fault.nth.map { ", call \($0)" } ?? ", every call") + ": exit \(fault.exitCode)"
+                    + (fault.message.map { " (\($0))" } ?? ""))
         }
         for (host, seconds) in plan.notReady.sorted(by: { $0.key < $1.key }) { print("\(host): NotReady for \(seconds) s after joining") }
     }

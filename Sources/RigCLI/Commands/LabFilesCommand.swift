@@ -6,7 +6,8 @@ struct LabFilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "files",
         abstract: "Write inventory.yaml, site.yaml, secrets.yaml, ssh_config, known_hosts and the Tator stand-in for the lab into DIR.",
-        discussion: "Then: rig run workflows/tator-multinode.yaml --inventory DIR/inventory.yaml --inputs DIR/site.yaml --secrets DIR/secrets.yaml"
+        discussion:
+            "Then: rig run workflows/tator-multinode.yaml --inventory DIR/inventory.yaml --inputs DIR/site.yaml --secrets DIR/secrets.yaml"
     )
 
     @Argument(help: ArgumentHelp("The folder to write (made if missing).", valueName: "dir"))

@@ -32,7 +32,8 @@ struct LabStartSSHCommand: ParsableCommand {
 }
 
 struct LabUnreachableCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unreachable", abstract: "Cut a lab host off the lab's LAN (its link goes down).")
+    static let configuration = CommandConfiguration(
+        commandName: "unreachable", abstract: "Cut a lab host off the lab's LAN (its link goes down).")
     @OptionGroup var arguments: LabHostArguments
 
     func run() throws {

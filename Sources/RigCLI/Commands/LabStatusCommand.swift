@@ -17,7 +17,9 @@ struct LabStatusCommand: ParsableCommand {
         for lab in labs {
             guard let state = try reportingLabErrors({ try lab.state() }) else { continue }
             shown += 1
-            print("lab \(state.name): \(state.subnet), \(state.hosts.count) host\(state.hosts.count == 1 ? "" : "s"), state in \(lab.paths.directory)")
+            print(
+                "lab \(state.name): \(state.subnet), \(state.hosts.count) host\(state.hosts.count == 1 ? "" : "s"), state in \(lab.paths.directory)"
+            )
             for health in lab.health(state) {
                 print("  \(health.host.name)\t\(health.host.address)\t\(health.host.roles.joined(separator: ","))\t\(health.summary)")
             }

@@ -6,7 +6,8 @@ struct LabUpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
         abstract: "Start a lab: master1 (master, NFS, registry) and workers, each a network namespace with its own sshd.",
-        discussion: "Leftovers of a crashed lab of the same name are removed first. A lab that is already up with that many hosts is kept (use --fresh to remake it)."
+        discussion:
+            "Leftovers of a crashed lab of the same name are removed first. A lab that is already up with that many hosts is kept (use --fresh to remake it)."
     )
 
     @OptionGroup var lab: LabNameOption
@@ -22,6 +23,8 @@ struct LabUpCommand: ParsableCommand {
         let (state, made) = try reportingLabErrors { try lab.up(hosts: hosts, fresh: fresh) { print($0) } }
         if !made { print("lab \(lab.name) is already up (\(state.subnet)); --fresh remakes it") }
         for host in state.hosts { print("  \(host.name)\t\(host.address)\t\(host.roles.joined(separator: ","))") }
-        print("Next: rig lab files DIR --name \(lab.name), then rig run workflows/tator-multinode.yaml --inventory DIR/inventory.yaml --inputs DIR/site.yaml --secrets DIR/secrets.yaml")
+        print(
+            "Next: rig lab files DIR --name \(lab.name), then rig run workflows/tator-multinode.yaml --inventory DIR/inventory.yaml --inputs DIR/site.yaml --secrets DIR/secrets.yaml"
+        )
     }
 }

@@ -24,7 +24,8 @@ struct NewStepCommand: ParsableCommand {
             throw ValidationError("'\(name)' cannot be a step type name: use letters, digits, '.', '_' and '-' (e.g. acme.gpu-driver)")
         }
         guard Toolbox.stepTypes.type(named: name) == nil else {
-            throw ValidationError("'\(name)' is already a step type of rig; choose another name, e.g. with your lab's prefix: mylab.\(name)")
+            throw ValidationError(
+                "'\(name)' is already a step type of rig; choose another name, e.g. with your lab's prefix: mylab.\(name)")
         }
     }
 
@@ -35,11 +36,15 @@ struct NewStepCommand: ParsableCommand {
             throw CLIError.invalidFlag(name, "\(path) already exists; edit it, or remove it first")
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(PluginScaffold.source(type: name).utf8),
-                                             attributes: [.posixPermissions: 0o755]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(PluginScaffold.source(type: name).utf8),
+                attributes: [.posixPermissions: 0o755])
+        else {
             throw CLIError.invalidFlag(name, "cannot write \(path)")
         }
-        print("""
+        print(
+            """
             created \(path)
             next: edit it, then use it in a workflow beside \(directory)/:
               - id: my-step

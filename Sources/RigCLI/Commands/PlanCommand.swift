@@ -12,7 +12,10 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var workflow: WorkflowOptions
 
-    @Flag(help: "Explain a resume of the workflow's latest run (or --run, or a run id given instead of the file): every task as skip or run, and why.")
+    @Flag(
+        help:
+            "Explain a resume of the workflow's latest run (or --run, or a run id given instead of the file): every task as skip or run, and why."
+    )
     var resume = false
 
     @Option(name: .customLong("run"), help: ArgumentHelp("With --resume: the run to resume instead of the latest.", valueName: "id"))

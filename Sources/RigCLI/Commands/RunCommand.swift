@@ -21,9 +21,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var flags: ExecutionFlags
 
-    @Option(help: ArgumentHelp(
-        "Run the workflow as recorded in this revision (HEAD~1, a tag, an id), read from the revision store; the folder's files are not read.",
-        valueName: "rev"))
+    @Option(
+        help: ArgumentHelp(
+            "Run the workflow as recorded in this revision (HEAD~1, a tag, an id), read from the revision store; the folder's files are not read.",
+            valueName: "rev"))
     var revision: String?
 
     func run() throws {

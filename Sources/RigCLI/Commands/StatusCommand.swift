@@ -27,9 +27,13 @@ struct StatusCommand: ParsableCommand {
             let tasks = (try? run.readResolved(parameters: false).tasks.map(\.id)) ?? []
             let contents = try run.readJournal()
             if let damage = contents.damage {
-                Terminal.writeError("warning: \(run.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); showing the records before it")
+                Terminal.writeError(
+                    "warning: \(run.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); showing the records before it"
+                )
             }
-            return StatusPrinter(run: run, manifest: manifest, table: RunStatusTable(state: JournalState(records: contents.records), tasks: tasks)).text
+            return StatusPrinter(
+                run: run, manifest: manifest, table: RunStatusTable(state: JournalState(records: contents.records), tasks: tasks)
+            ).text
         }
         print(text, terminator: "")
     }

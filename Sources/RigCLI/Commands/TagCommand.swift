@@ -22,7 +22,8 @@ struct TagCommand: ParsableCommand {
             let revisions = try store.openStore()
             guard let name else {
                 let tags = try revisions.tags()
-                return tags.isEmpty ? "No tags yet: `rig tag NAME` names the latest revision.\n"
+                return tags.isEmpty
+                    ? "No tags yet: `rig tag NAME` names the latest revision.\n"
                     : tags.map { "\($0.name)  \($0.revision.short)\n" }.joined()
             }
             let tag = try revisions.tag(name, revision)

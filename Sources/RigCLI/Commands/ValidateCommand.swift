@@ -17,6 +17,8 @@ struct ValidateCommand: ParsableCommand {
         let targets = session.workflow.steps.map(session.hosts(for:))
         let hostNames = Set(targets.joined().map(\.name))
         let taskCount = targets.reduce(0) { $0 + $1.count }
-        print("\(workflow.file): valid — \(session.workflow.steps.count) steps, \(taskCount) tasks on \(hostNames.count) host\(hostNames.count == 1 ? "" : "s") (\(hostNames.sorted().joined(separator: ", ")))")
+        print(
+            "\(workflow.file): valid — \(session.workflow.steps.count) steps, \(taskCount) tasks on \(hostNames.count) host\(hostNames.count == 1 ? "" : "s") (\(hostNames.sorted().joined(separator: ", ")))"
+        )
     }
 }

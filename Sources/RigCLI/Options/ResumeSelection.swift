@@ -12,8 +12,9 @@ struct ResumeSelection: ParsableArguments {
     @Option(help: ArgumentHelp("Run STEP (or STEP@HOST) again even if it is done (repeatable).", valueName: "step"))
     var force: [String] = []
 
-    @Flag(name: .customLong("accept-damaged-journal"),
-          help: "Resume from the intact records before damage in the middle of the journal; tasks after it run again.")
+    @Flag(
+        name: .customLong("accept-damaged-journal"),
+        help: "Resume from the intact records before damage in the middle of the journal; tasks after it run again.")
     var acceptDamagedJournal = false
 
     var plannerOptions: ResumePlanner.Options {

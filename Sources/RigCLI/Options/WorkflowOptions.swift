@@ -11,7 +11,8 @@ struct WorkflowOptions: ParsableArguments {
     @Option(name: .customLong("input"), help: ArgumentHelp("Set an input: name=value (repeatable).", valueName: "name=value"))
     var inputAssignments: [String] = []
 
-    @Option(name: .customLong("inputs"), help: ArgumentHelp("A YAML file of input values (repeatable; later files win).", valueName: "file"))
+    @Option(
+        name: .customLong("inputs"), help: ArgumentHelp("A YAML file of input values (repeatable; later files win).", valueName: "file"))
     var inputFiles: [String] = []
 }
 
@@ -26,7 +27,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("ssh-config"), help: ArgumentHelp("An ssh_config file handed to ssh as -F.", valueName: "file"))
     var sshConfig: String?
 
-    @Flag(name: .customLong("accept-new-host-keys"), help: "Trust host keys not yet in known_hosts (StrictHostKeyChecking=accept-new). Changed keys are still refused.")
+    @Flag(
+        name: .customLong("accept-new-host-keys"),
+        help: "Trust host keys not yet in known_hosts (StrictHostKeyChecking=accept-new). Changed keys are still refused.")
     var acceptNewHostKeys = false
 }
 

@@ -9,7 +9,8 @@ struct PlanPrinter {
     func text() throws -> String {
         let workflow = session.workflow
         var out = "workflow \(workflow.name): \(workflow.steps.count) steps\n"
-        let layered = workflow.steps.contains { !$0.changes.isEmpty || $0.location.map { $0.file != session.path } ?? false }
+        let layered =
+            workflow.steps.contains { !$0.changes.isEmpty || $0.location.map { $0.file != session.path } ?? false }
             || !workflow.disabledSteps.isEmpty
         for (index, wave) in StepGraph(workflow).waves().enumerated() {
             out += "\nwave \(index + 1)\n"

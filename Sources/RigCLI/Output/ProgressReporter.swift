@@ -57,8 +57,10 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
             case .retrying(let task, let attempt, let delay, let failure):
                 switch style {
                 case .json:
-                    emitJSON(["event": "retrying", "task": task.description, "attempt": attempt,
-                              "delay_seconds": delay.seconds, "error": failure.description])
+                    emitJSON([
+                        "event": "retrying", "task": task.description, "attempt": attempt,
+                        "delay_seconds": delay.seconds, "error": failure.description,
+                    ])
                 case .lines, .live: emitLine("retry  \(task) in \(delay.short) after attempt \(attempt): \(headline(failure))")
                 }
             case .finished(let task, let outcome, let duration):
@@ -67,10 +69,15 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
                 if case .failed = outcome { failed += 1 }
                 switch style {
                 case .json:
-                    emitJSON(["event": "finished", "task": task.description, "outcome": outcome.kind,
-                              "detail": outcome.description, "duration_seconds": duration.seconds])
+                    emitJSON([
+                        "event": "finished", "task": task.description, "outcome": outcome.kind,
+                        "detail": outcome.description, "duration_seconds": duration.seconds,
+                    ])
                 case .lines, .live:
-                    if case .skipped(.alreadyDone) = outcome, style == .live { drawStatus(); return }
+                    if case .skipped(.alreadyDone) = outcome, style == .live {
+                        drawStatus()
+                        return
+                    }
                     emitLine("\(outcome.symbol) \(task)  \(headline(outcome))  \(duration.short)")
                 }
             case .runFinished(let status, let duration):
@@ -101,7 +108,10 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
     }
 
     private func clearStatus() {
-        if statusLineShown { out.write(Data("\r\u{1B}[2K".utf8)); statusLineShown = false }
+        if statusLineShown {
+            out.write(Data("\r\u{1B}[2K".utf8))
+            statusLineShown = false
+        }
     }
 
     private func emitLine(_ text: String) {

@@ -7,7 +7,8 @@ struct ResumePlanPrinter {
 
     var text: String {
         let width = min(60, plan.decisions.keys.map { $0.description.count }.max() ?? 0)
-        var out = "resume of run \(plan.previousRunID) (\(workflowPath)): \(plan.toRun.count) to run, "
+        var out =
+            "resume of run \(plan.previousRunID) (\(workflowPath)): \(plan.toRun.count) to run, "
             + "\(plan.carried.count) to skip" + (plan.left.isEmpty ? "" : ", \(plan.left.count) left for later") + "\n"
         for (task, decision) in plan.decisions {
             let name = task.description.padding(toLength: max(width, task.description.count), withPad: " ", startingAt: 0)

@@ -58,8 +58,10 @@ struct RunsPrinter {
         for (run, record) in byStart {
             switch record {
             case .success(let m):
-                rows.append([m.id, m.effectiveStatus.rawValue, Self.time(m.startedAt), m.duration?.short ?? "-",
-                             m.revision.map { String($0.prefix(12)) } ?? "-", m.resumedFrom ?? "-"])
+                rows.append([
+                    m.id, m.effectiveStatus.rawValue, Self.time(m.startedAt), m.duration?.short ?? "-",
+                    m.revision.map { String($0.prefix(12)) } ?? "-", m.resumedFrom ?? "-",
+                ])
             case .failure(let error):
                 rows.append([run.id, "unreadable", "-", "-", "-", "\(error)"])
             }

@@ -8,7 +8,8 @@ import RigVersioning
 enum FolderFiles {
     static func current(folder: URL, like revision: Revision, files recorded: [(path: String, content: Data)]) throws -> RunFiles {
         guard let workflowFile = revision.workflowFile ?? RevisionWorkflow.guessWorkflowFile(recorded) else {
-            throw CLIError.invalidFlag("diff", "revision \(revision.shortID) does not say which file is its workflow; name two revisions instead")
+            throw CLIError.invalidFlag(
+                "diff", "revision \(revision.shortID) does not say which file is its workflow; name two revisions instead")
         }
         let workflowPath = folder.appendingPathComponent(workflowFile).path
         guard FileManager.default.fileExists(atPath: workflowPath) else {

@@ -31,10 +31,14 @@ struct ResumeEstimate {
         var lines = ["If the latest run of it, \(run.id) (\(run.status.rawValue)), is resumed with these changes:"]
         let names = { (tasks: [RunRecord.TaskRecord]) in tasks.map { "\($0.step)@\($0.host)" }.joined(separator: ", ") }
         if !rerunBecauseChanged.isEmpty {
-            lines.append("  reruns \(rerunBecauseChanged.count) done task\(rerunBecauseChanged.count == 1 ? "" : "s"): \(names(rerunBecauseChanged))")
+            lines.append(
+                "  reruns \(rerunBecauseChanged.count) done task\(rerunBecauseChanged.count == 1 ? "" : "s"): \(names(rerunBecauseChanged))"
+            )
         }
         if !newSteps.isEmpty { lines.append("  runs new steps: \(newSteps.joined(separator: ", "))") }
-        if !unfinished.isEmpty { lines.append("  runs \(unfinished.count) unfinished task\(unfinished.count == 1 ? "" : "s") again: \(names(unfinished))") }
+        if !unfinished.isEmpty {
+            lines.append("  runs \(unfinished.count) unfinished task\(unfinished.count == 1 ? "" : "s") again: \(names(unfinished))")
+        }
         if lines.count == 1 { lines.append("  reruns nothing that was done") }
         return lines.joined(separator: "\n") + "\n"
     }

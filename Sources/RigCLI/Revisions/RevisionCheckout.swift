@@ -25,7 +25,8 @@ enum RevisionCheckout {
             options.file = copy.appendingPathComponent(file).path
             if let inventory = options.inventory {
                 guard let relative = RunFiles.relativePath(absolutePath(inventory), in: folder) else {
-                    throw CLIError.invalidFlag("--inventory", "with --revision, the inventory must be a file of the revision (inside \(folder))")
+                    throw CLIError.invalidFlag(
+                        "--inventory", "with --revision, the inventory must be a file of the revision (inside \(folder))")
                 }
                 options.inventory = copy.appendingPathComponent(relative).path
             }

@@ -9,7 +9,7 @@ extension RevisionStoreError {
         case .busy: return ExitStatus.busy
         case .cannotCreate, .damaged, .headMismatch, .newerFormat, .writeFailed: return ExitStatus.internalError
         case .missing, .unknownRevision, .ambiguousRevision, .invalidRevision, .noRevisions, .fileNotFound, .invalidPath,
-             .duplicatePath, .secretInFile, .conflictMarkers, .tagExists, .invalidTagName, .invalidRunID:
+            .duplicatePath, .secretInFile, .conflictMarkers, .tagExists, .invalidTagName, .invalidRunID:
             return ExitStatus.invalidInput
         }
     }

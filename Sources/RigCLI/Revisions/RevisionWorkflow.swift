@@ -12,7 +12,8 @@ struct RevisionWorkflow {
     /// with a `steps:` key.
     func load(_ files: [(path: String, content: Data)], workflowFile: String?) throws -> Workflow {
         guard let entry = workflowFile ?? Self.guessWorkflowFile(files) else {
-            throw CLIError.invalidFlag("revision", "cannot tell which of its files is the workflow (\(files.map(\.path).joined(separator: ", ")))")
+            throw CLIError.invalidFlag(
+                "revision", "cannot tell which of its files is the workflow (\(files.map(\.path).joined(separator: ", ")))")
         }
         return try RevisionStore.withTemporaryFolder(holding: files) { folder in
             try WorkflowLoader(registry: registry).load(workflowAt: folder.appendingPathComponent(entry).path)

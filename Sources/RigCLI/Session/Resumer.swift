@@ -22,9 +22,11 @@ struct Resumer {
     /// The null build: a finished run whose files and settings hash the same needs no YAML parsed.
     func upToDate(_ run: RunFolder, _ manifest: RunManifest, _ settings: RunSettings) -> Bool {
         guard options == ResumePlanner.Options(), overrides.keepsSources, settings.workflowPath == manifest.workflowPath,
-              case .upToDate(let id, let tasks) = NoOpCheck.check(store: locator.store, runID: run.id, settings: settings.cacheSettings)
+            case .upToDate(let id, let tasks) = NoOpCheck.check(store: locator.store, runID: run.id, settings: settings.cacheSettings)
         else { return false }
-        if output == .text { print("run \(id) is complete (\(tasks) task\(tasks == 1 ? "" : "s") done) and nothing changed: nothing to do") }
+        if output == .text {
+            print("run \(id) is complete (\(tasks) task\(tasks == 1 ? "" : "s") done) and nothing changed: nothing to do")
+        }
         return true
     }
 
@@ -36,7 +38,9 @@ struct Resumer {
             if FileManager.default.fileExists(atPath: current.journalPath) {
                 let contents = try current.readJournal()
                 if let damage = contents.damage, acceptDamagedJournal {
-                    Terminal.writeError("warning: \(current.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); resuming from the \(damage.recordIndex) intact records before it")
+                    Terminal.writeError(
+                        "warning: \(current.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); resuming from the \(damage.recordIndex) intact records before it"
+                    )
                 }
                 let records = acceptDamagedJournal ? contents.records : try contents.intactRecords()
                 let state = JournalState(records: records)
@@ -92,18 +96,20 @@ struct Resumer {
         let revisions = RevisionRecorder(session: session, secrets: secrets)
         let revision = try revisions.commitRevision()
         let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: settings.connectionOptions)
-        let outcome = try driver.execute(.init(
-            store: locator.store, settings: settings, definitions: definitions, revision: revision, resumedFrom: run.id,
-            carried: plan.carried, leave: Set(plan.left)))
+        let outcome = try driver.execute(
+            .init(
+                store: locator.store, settings: settings, definitions: definitions, revision: revision, resumedFrom: run.id,
+                carried: plan.carried, leave: Set(plan.left)))
         revisions.recordRun(id: outcome.runID, revision: revision, summary: outcome.summary)
         return outcome.exitCode
     }
 
     private func reportLeftovers(_ report: LeftoverProcesses.Report) {
         guard !report.found.isEmpty else { return }
-        Terminal.writeError("note: the dead runner left \(report.found.count) process(es) of unfinished tasks: "
-            + report.found.map(\.description).joined(separator: ", ")
-            + "; ended \(report.terminated.count) with SIGTERM, \(report.killed.count) with SIGKILL")
+        Terminal.writeError(
+            "note: the dead runner left \(report.found.count) process(es) of unfinished tasks: "
+                + report.found.map(\.description).joined(separator: ", ")
+                + "; ended \(report.terminated.count) with SIGTERM, \(report.killed.count) with SIGKILL")
         if !report.survivors.isEmpty {
             Terminal.writeError("warning: still alive after SIGKILL: \(report.survivors.map(String.init).joined(separator: ", "))")
         }

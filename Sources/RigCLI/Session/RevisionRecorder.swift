@@ -43,9 +43,10 @@ struct RevisionRecorder {
                     try loader.load($0, workflowFile: files.workflowFile)
                 }
             }
-            Terminal.writeError(recorded
-                ? "Recorded revision \(revision.shortID): \(revision.summary)"
-                : "Revision \(revision.shortID) (files unchanged since it was recorded)")
+            Terminal.writeError(
+                recorded
+                    ? "Recorded revision \(revision.shortID): \(revision.summary)"
+                    : "Revision \(revision.shortID) (files unchanged since it was recorded)")
             return revision.id.hex
         }
     }
@@ -69,7 +70,8 @@ struct RevisionRecorder {
             } catch RevisionStoreError.noRevisions {
                 return "Revision: the store has no revisions yet; `rig run` records these files as the first one."
             }
-            return "Revision: the files differ from the latest revision \(latest.shortID); `rig run` records a new one (`rig diff` shows what changed)."
+            return
+                "Revision: the files differ from the latest revision \(latest.shortID); `rig run` records a new one (`rig diff` shows what changed)."
         } catch {
             return "Revision: cannot compare with the revision store: \(error)"
         }

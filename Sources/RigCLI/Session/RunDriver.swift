@@ -34,9 +34,11 @@ struct RunDriver {
     func execute(_ checkpoint: Checkpoint) throws -> Outcome {
         let workflow = session.workflow
         let leave = checkpoint.leave
-        let graph = try TaskGraph(workflow: workflow, hostsForStep: { step in
-            session.hosts(for: step).filter { !leave.contains(TaskID(step: step.id, host: $0.name)) }
-        })
+        let graph = try TaskGraph(
+            workflow: workflow,
+            hostsForStep: { step in
+                session.hosts(for: step).filter { !leave.contains(TaskID(step: step.id, host: $0.name)) }
+            })
         let settings = checkpoint.settings
         let key = try CacheKey.compute(files: settings.sourceFiles, settings: settings.cacheSettings)
         let resolved = try checkpoint.definitions.resolved(workflow: workflow, path: session.path, cacheKey: key, inputs: session.inputs)

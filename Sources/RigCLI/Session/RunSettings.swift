@@ -72,7 +72,8 @@ struct RunSettings: Equatable {
     var secretOptions: SecretOptions { try! SecretOptions.parse(secretsFile.map { ["--secrets", $0] } ?? []) }
 
     var connectionOptions: ConnectionOptions {
-        try! ConnectionOptions.parse((sshConfig.map { ["--ssh-config", $0] } ?? []) + (acceptNewHostKeys ? ["--accept-new-host-keys"] : []))
+        try! ConnectionOptions.parse(
+            (sshConfig.map { ["--ssh-config", $0] } ?? []) + (acceptNewHostKeys ? ["--accept-new-host-keys"] : []))
     }
 
     /// The run record for a new run (secrets are named by file only, never by value).

@@ -53,7 +53,9 @@ struct StateLocator {
             .map { ((here as NSString).appendingPathComponent($0) as NSString).appendingPathComponent(".rig") }
             .filter { PosixDirectory.exists($0) }
         if children.count == 1 { return try RunStore(directory: children[0]) }
-        throw StateError.noRuns(stateDirectory: absolutePath(".rig") + " (nor in a parent folder or a single subfolder; name the workflow file, e.g. `rig resume workflows/site.yaml`)")
+        throw StateError.noRuns(
+            stateDirectory: absolutePath(".rig")
+                + " (nor in a parent folder or a single subfolder; name the workflow file, e.g. `rig resume workflows/site.yaml`)")
     }
 }
 

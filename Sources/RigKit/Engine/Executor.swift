@@ -63,9 +63,11 @@ public final class Executor: @unchecked Sendable {
         self.options = options
         self.priorResults = priorResults
         self.observers = observers
-        scheduler = Scheduler(graph: graph, limits: Scheduler.Limits(
-            jobs: options.jobs, defaultRemoteHostLimit: options.defaultRemoteHostLimit, pools: workflow.pools,
-            keepGoing: options.keepGoing))
+        scheduler = Scheduler(
+            graph: graph,
+            limits: Scheduler.Limits(
+                jobs: options.jobs, defaultRemoteHostLimit: options.defaultRemoteHostLimit, pools: workflow.pools,
+                keepGoing: options.keepGoing))
         outcomes = Array(repeating: nil, count: graph.taskCount)
         timings = Array(repeating: nil, count: graph.taskCount)
         runStart = clock.now
@@ -176,8 +178,9 @@ public final class Executor: @unchecked Sendable {
         guard let entry = active.removeValue(forKey: t) else { return }
         let id = graph.tasks[t]
         if result.outcome.isSuccess, !result.outputs.isEmpty { outputs.record(id, result.outputs) }
-        record(t, result.outcome, attempts: entry.attempt, duration: entry.firstStart.duration(to: clock.now),
-               startedAt: entry.startedAt)
+        record(
+            t, result.outcome, attempts: entry.attempt, duration: entry.firstStart.duration(to: clock.now),
+            startedAt: entry.startedAt)
         apply(scheduler.finish(t, succeeded: result.outcome.isSuccess))
         if scheduler.isStopped { abandonRetries() }
         pump()
@@ -224,8 +227,9 @@ public final class Executor: @unchecked Sendable {
         queue.asyncAfter(deadline: .now() + (options.killGracePeriod + .seconds(2)).dispatchInterval) { [self] in
             for t in active.keys.sorted() {
                 let entry = active.removeValue(forKey: t)!
-                record(t, .interrupted, attempts: entry.attempt, duration: entry.firstStart.duration(to: clock.now),
-                       startedAt: entry.startedAt)
+                record(
+                    t, .interrupted, attempts: entry.attempt, duration: entry.firstStart.duration(to: clock.now),
+                    startedAt: entry.startedAt)
                 apply(scheduler.finish(t, succeeded: false))
             }
             finishIfDone()

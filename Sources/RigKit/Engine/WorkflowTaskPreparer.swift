@@ -12,8 +12,10 @@ public struct WorkflowTaskPreparer: TaskPreparer {
     /// Tasks whose step declares secret outputs, with those output names.
     private let secretProducers: [(task: TaskID, names: [String])]
 
-    public init(workflow: Workflow, inputs: OrderedDictionary<String, Value>, secrets: SecretValues,
-                registry: StepTypeRegistry, runID: String?) {
+    public init(
+        workflow: Workflow, inputs: OrderedDictionary<String, Value>, secrets: SecretValues,
+        registry: StepTypeRegistry, runID: String?
+    ) {
         self.workflow = workflow
         self.inputs = inputs
         self.secrets = secrets

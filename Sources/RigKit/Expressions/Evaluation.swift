@@ -91,7 +91,9 @@ struct Evaluation {
         }
     }
 
-    private mutating func applyFilter(_ name: String, to value: Value, arguments: [Expression], at location: SourceLocation?) throws(RenderError) -> Value {
+    private mutating func applyFilter(_ name: String, to value: Value, arguments: [Expression], at location: SourceLocation?)
+        throws(RenderError) -> Value
+    {
         switch ExpressionFilter(rawValue: name) {
         case .shell, .quote:
             if case .list(let items) = value { return .string(items.map { shellQuote($0.text) }.joined(separator: " ")) }
@@ -123,8 +125,9 @@ struct Evaluation {
             guard path.count >= 2 else { throw incomplete(dotted, "inputs.NAME", location) }
             guard let value = context.inputs[path[1]] else {
                 if purpose == .beforeRun { return placeholder(dotted) }
-                throw .unknownReference("no input named '\(path[1])'", at: location,
-                                        hint: Suggestion.didYouMean(path[1], in: context.inputs.keys))
+                throw .unknownReference(
+                    "no input named '\(path[1])'", at: location,
+                    hint: Suggestion.didYouMean(path[1], in: context.inputs.keys))
             }
             return try lookUp(path[2...], in: value, dotted: dotted, at: location)
         case "secrets":
@@ -138,8 +141,9 @@ struct Evaluation {
         case "hosts":
             guard path.count >= 3 else { throw incomplete(dotted, "hosts.NAME.FIELD", location) }
             guard let host = context.inventory.host(named: path[1]) else {
-                throw .unknownReference("no host named '\(path[1])' in the inventory", at: location,
-                                        hint: Suggestion.didYouMean(path[1], in: context.inventory.hosts.map(\.name)))
+                throw .unknownReference(
+                    "no host named '\(path[1])' in the inventory", at: location,
+                    hint: Suggestion.didYouMean(path[1], in: context.inventory.hosts.map(\.name)))
             }
             return try field(path[2...], of: host, dotted: dotted, at: location)
         case "host":
@@ -153,8 +157,9 @@ struct Evaluation {
             guard path.count >= 3 else { throw incomplete(dotted, "roles.ROLE.FIELD", location) }
             let members = context.inventory.hosts(withRole: path[1])
             guard let first = members.first else {
-                throw .unknownReference("no host has the role '\(path[1])'", at: location,
-                                        hint: Suggestion.didYouMean(path[1], in: context.inventory.roles))
+                throw .unknownReference(
+                    "no host has the role '\(path[1])'", at: location,
+                    hint: Suggestion.didYouMean(path[1], in: context.inventory.roles))
             }
             switch path[2] {
             case "hosts": return try lookUp(path[3...], in: .list(members.map { .string($0.name) }), dotted: dotted, at: location)
@@ -167,8 +172,9 @@ struct Evaluation {
                 return .string(value)
             }
             if placeholdersAllowed { return placeholder(dotted) }
-            throw .unavailable("step '\(path[1])' has not published the output '\(path[3])'", at: location,
-                               hint: "the step must write a line '\(path[3])=VALUE' to the file named by $RIG_OUTPUT")
+            throw .unavailable(
+                "step '\(path[1])' has not published the output '\(path[3])'", at: location,
+                hint: "the step must write a line '\(path[3])=VALUE' to the file named by $RIG_OUTPUT")
         case "workflow":
             guard path == ["workflow", "name"] else { throw incomplete(dotted, "workflow.name", location) }
             return .string(context.workflowName)
@@ -178,9 +184,10 @@ struct Evaluation {
             if placeholdersAllowed { return placeholder(dotted) }
             throw .unavailable("run.id is only known during a run", at: location, hint: nil)
         default:
-            throw .unknownReference("unknown name '\(path[0])' in '\(dotted)'", at: location,
-                                    hint: (Suggestion.didYouMean(path[0], in: Self.namespaces).map { $0 + " " } ?? "")
-                                        + "references start with " + Self.namespaces.joined(separator: ", "))
+            throw .unknownReference(
+                "unknown name '\(path[0])' in '\(dotted)'", at: location,
+                hint: (Suggestion.didYouMean(path[0], in: Self.namespaces).map { $0 + " " } ?? "")
+                    + "references start with " + Self.namespaces.joined(separator: ", "))
         }
     }
 
@@ -189,7 +196,9 @@ struct Evaluation {
     }
 
     /// `hosts.X.<field>`, `host.<field>`, `roles.R.<field>`.
-    private func field(_ rest: ArraySlice<String>, of host: InventoryHost, dotted: String, at location: SourceLocation?) throws(RenderError) -> Value {
+    private func field(_ rest: ArraySlice<String>, of host: InventoryHost, dotted: String, at location: SourceLocation?) throws(RenderError)
+        -> Value
+    {
         let value: Value
         switch rest.first! {
         case "name": value = .string(host.name)
@@ -201,27 +210,32 @@ struct Evaluation {
         case "labels": value = .map(host.labels.mapValues(Value.string))
         case "vars": value = .map(host.vars)
         default:
-            throw .unknownReference("hosts have no field '\(rest.first!)' (in '\(dotted)')", at: location,
-                                    hint: (Suggestion.didYouMean(rest.first!, in: Self.hostFields).map { $0 + " " } ?? "")
-                                        + "fields are " + Self.hostFields.joined(separator: ", "))
+            throw .unknownReference(
+                "hosts have no field '\(rest.first!)' (in '\(dotted)')", at: location,
+                hint: (Suggestion.didYouMean(rest.first!, in: Self.hostFields).map { $0 + " " } ?? "")
+                    + "fields are " + Self.hostFields.joined(separator: ", "))
         }
         return try lookUp(rest.dropFirst(), in: value, dotted: dotted, at: location)
     }
 
     /// Follows the remaining path segments into maps (by key) and lists (by index).
-    private func lookUp(_ rest: ArraySlice<String>, in value: Value, dotted: String, at location: SourceLocation?) throws(RenderError) -> Value {
+    private func lookUp(_ rest: ArraySlice<String>, in value: Value, dotted: String, at location: SourceLocation?) throws(RenderError)
+        -> Value
+    {
         var current = value
         for segment in rest {
             switch current {
             case .map(let entries):
                 guard let next = entries[segment] else {
-                    throw .unknownReference("'\(dotted)': there is no key '\(segment)'", at: location,
-                                            hint: Suggestion.didYouMean(segment, in: entries.keys))
+                    throw .unknownReference(
+                        "'\(dotted)': there is no key '\(segment)'", at: location,
+                        hint: Suggestion.didYouMean(segment, in: entries.keys))
                 }
                 current = next
             case .list(let items):
                 guard let index = Int(segment), items.indices.contains(index) else {
-                    throw .unknownReference("'\(dotted)': '\(segment)' is not an index of a list of \(items.count)", at: location, hint: nil)
+                    throw .unknownReference(
+                        "'\(dotted)': '\(segment)' is not an index of a list of \(items.count)", at: location, hint: nil)
                 }
                 current = items[index]
             default:

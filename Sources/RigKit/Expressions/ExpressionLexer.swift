@@ -66,28 +66,52 @@ struct ExpressionLexer {
             case " ", "\t", "\n", "\r":
                 i += 1
                 continue
-            case ".": result.append(.init(kind: .dot, offset: start)); i += 1
-            case "[": result.append(.init(kind: .leftBracket, offset: start)); i += 1
-            case "]": result.append(.init(kind: .rightBracket, offset: start)); i += 1
-            case "(": result.append(.init(kind: .leftParen, offset: start)); i += 1
-            case ")": result.append(.init(kind: .rightParen, offset: start)); i += 1
-            case ",": result.append(.init(kind: .comma, offset: start)); i += 1
+            case ".":
+                result.append(.init(kind: .dot, offset: start))
+                i += 1
+            case "[":
+                result.append(.init(kind: .leftBracket, offset: start))
+                i += 1
+            case "]":
+                result.append(.init(kind: .rightBracket, offset: start))
+                i += 1
+            case "(":
+                result.append(.init(kind: .leftParen, offset: start))
+                i += 1
+            case ")":
+                result.append(.init(kind: .rightParen, offset: start))
+                i += 1
+            case ",":
+                result.append(.init(kind: .comma, offset: start))
+                i += 1
             case "|":
-                if next(i + 1) == "|" { result.append(.init(kind: .or, offset: start)); i += 2 }
-                else { result.append(.init(kind: .pipe, offset: start)); i += 1 }
+                if next(i + 1) == "|" {
+                    result.append(.init(kind: .or, offset: start))
+                    i += 2
+                } else {
+                    result.append(.init(kind: .pipe, offset: start))
+                    i += 1
+                }
             case "&":
                 guard next(i + 1) == "&" else {
                     throw .unexpected(found: "'&'", expected: "'&&'", at: locate(start))
                 }
-                result.append(.init(kind: .and, offset: start)); i += 2
+                result.append(.init(kind: .and, offset: start))
+                i += 2
             case "=":
                 guard next(i + 1) == "=" else {
                     throw .unexpected(found: "'='", expected: "'==' to compare", at: locate(start))
                 }
-                result.append(.init(kind: .equal, offset: start)); i += 2
+                result.append(.init(kind: .equal, offset: start))
+                i += 2
             case "!":
-                if next(i + 1) == "=" { result.append(.init(kind: .notEqual, offset: start)); i += 2 }
-                else { result.append(.init(kind: .not, offset: start)); i += 1 }
+                if next(i + 1) == "=" {
+                    result.append(.init(kind: .notEqual, offset: start))
+                    i += 2
+                } else {
+                    result.append(.init(kind: .not, offset: start))
+                    i += 1
+                }
             case "\"", "'":
                 let (text, end) = try readString(from: i)
                 result.append(.init(kind: .string(text), offset: start))

@@ -21,7 +21,8 @@ struct ExpressionParser {
         if case .end = current.kind { throw .empty(at: locate(current.offset)) }
         let expression = try parseOr()
         guard case .end = current.kind else {
-            throw .unexpected(found: current.display, expected: "an operator (==, !=, &&, ||), a filter ('|') or the end", at: locate(current.offset))
+            throw .unexpected(
+                found: current.display, expected: "an operator (==, !=, &&, ||), a filter ('|') or the end", at: locate(current.offset))
         }
         return expression
     }
@@ -132,7 +133,8 @@ struct ExpressionParser {
             }
             if let number = Int(word) { return .literal(.int(number)) }
             guard let first = word.unicodeScalars.first, first != "-", !("0"..."9").contains(first) else {
-                throw .unexpected(found: token.display, expected: "a number, a string, true, false, null or a reference", at: locate(token.offset))
+                throw .unexpected(
+                    found: token.display, expected: "a number, a string, true, false, null or a reference", at: locate(token.offset))
             }
             return .reference(try parsePath(first: word), locate(token.offset))
         default:

@@ -4,13 +4,16 @@ import RigModel
 /// Turns a step's `with:` into the ready-to-use values its step type reads: rendered, checked
 /// against the schema, defaults filled in, kinds converted (`"8080"` → 8080 for a port).
 public enum ParameterBinder {
-    public static func bind(_ step: Step, schema: ParameterSchema, in context: RenderContext) throws(RenderError) -> OrderedDictionary<String, Value> {
+    public static func bind(_ step: Step, schema: ParameterSchema, in context: RenderContext) throws(RenderError) -> OrderedDictionary<
+        String, Value
+    > {
         let entries: OrderedDictionary<String, ParameterNode>
         switch step.with {
         case .map(let map, _): entries = map
         default:
-            throw .invalidParameter(step: step.id, parameter: "with", problem: "must be a map of parameter names to values",
-                                    at: step.with.location, hint: nil)
+            throw .invalidParameter(
+                step: step.id, parameter: "with", problem: "must be a map of parameter names to values",
+                at: step.with.location, hint: nil)
         }
         var result = OrderedDictionary<String, Value>()
         for parameter in schema.parameters {
@@ -30,16 +33,19 @@ public enum ParameterBinder {
         }
         for (key, node) in entries where schema.parameter(key) == nil {
             guard schema.allowsOtherKeys else {
-                throw .invalidParameter(step: step.id, parameter: key, problem: "is not a parameter of type '\(step.type)'",
-                                        at: node.location, hint: ParameterCoercion.unknownKeyHint(key, schema: schema))
+                throw .invalidParameter(
+                    step: step.id, parameter: key, problem: "is not a parameter of type '\(step.type)'",
+                    at: node.location, hint: ParameterCoercion.unknownKeyHint(key, schema: schema))
             }
             result[key] = try bindOne(node, as: .any, name: key, step: step, context: context)
         }
         return result
     }
 
-    private static func bindOne(_ node: ParameterNode, as kind: ParameterSchema.Kind, name: String, step: Step,
-                                context: RenderContext) throws(RenderError) -> Value {
+    private static func bindOne(
+        _ node: ParameterNode, as kind: ParameterSchema.Kind, name: String, step: Step,
+        context: RenderContext
+    ) throws(RenderError) -> Value {
         var evaluation = Evaluation(context)
         let value = try evaluation.render(node)
         // A display-mode placeholder (`<secret:x>`) cannot have the parameter's kind; show it as is.

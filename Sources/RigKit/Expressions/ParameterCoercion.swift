@@ -42,11 +42,12 @@ enum ParameterCoercion {
             if case .string(let s) = value, NetworkSyntax.isCIDR(s) { return value }
             throw fail("an address with a prefix length", hint: "for example 192.168.1.0/24")
         case .port:
-            let number: Int? = switch value {
-            case .int(let n): n
-            case .string(let s): Int(s.trimmingSpaces)
-            default: nil
-            }
+            let number: Int? =
+                switch value {
+                case .int(let n): n
+                case .string(let s): Int(s.trimmingSpaces)
+                default: nil
+                }
             if let number, NetworkSyntax.isPort(number) { return .int(number) }
             throw fail("a port number (1-65535)")
         case .oneOf(let choices):
@@ -73,7 +74,9 @@ enum ParameterCoercion {
     }
 
     /// Checks keys against an object schema, coerces each value and fills in defaults.
-    static func bindObject(_ entries: OrderedDictionary<String, Value>, schema: ParameterSchema, path: [String], showValues: Bool) throws(Failure) -> Value {
+    static func bindObject(_ entries: OrderedDictionary<String, Value>, schema: ParameterSchema, path: [String], showValues: Bool)
+        throws(Failure) -> Value
+    {
         var result = OrderedDictionary<String, Value>()
         for parameter in schema.parameters {
             if let given = entries[parameter.name] {
@@ -86,8 +89,9 @@ enum ParameterCoercion {
         }
         for (key, value) in entries where schema.parameter(key) == nil {
             guard schema.allowsOtherKeys else {
-                throw Failure(path: path + [key], problem: "is not a known key",
-                              hint: unknownKeyHint(key, schema: schema))
+                throw Failure(
+                    path: path + [key], problem: "is not a known key",
+                    hint: unknownKeyHint(key, schema: schema))
             }
             result[key] = value
         }
@@ -101,7 +105,8 @@ enum ParameterCoercion {
         switch parameter.kind {
         case .list:
             let trimmed = text.trimmingSpaces
-            value = .list(trimmed.isEmpty || trimmed == "[]" ? [] : trimmed.split(separator: ",").map { .string(String($0).trimmingSpaces) })
+            value = .list(
+                trimmed.isEmpty || trimmed == "[]" ? [] : trimmed.split(separator: ",").map { .string(String($0).trimmingSpaces) })
         case .map, .object:
             value = .map([:])
         default:

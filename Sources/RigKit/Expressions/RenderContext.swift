@@ -35,7 +35,8 @@ public struct RenderContext: Sendable {
         host: InventoryHost? = nil, outputs: StepOutputs = StepOutputs(), mode: StepInvocation.Mode = .display,
         runID: String? = nil
     ) {
-        self.init(inputs: inputs, secrets: secrets, inventory: workflow.inventory, host: host, outputs: outputs,
-                  mode: mode, workflowName: workflow.name, runID: runID)
+        self.init(
+            inputs: inputs, secrets: secrets, inventory: workflow.inventory, host: host, outputs: outputs,
+            mode: mode, workflowName: workflow.name, runID: runID)
     }
 }

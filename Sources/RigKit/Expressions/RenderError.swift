@@ -14,7 +14,7 @@ public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation? {
         switch self {
         case .unknownReference(_, let l, _), .unavailable(_, let l, _), .invalidValue(_, let l, _),
-             .invalidParameter(_, _, _, let l, _):
+            .invalidParameter(_, _, _, let l, _):
             return l
         }
     }
@@ -30,7 +30,7 @@ public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var hint: String? {
         switch self {
         case .unknownReference(_, _, let h), .unavailable(_, _, let h), .invalidValue(_, _, let h),
-             .invalidParameter(_, _, _, _, let h):
+            .invalidParameter(_, _, _, _, let h):
             return h
         }
     }

@@ -41,7 +41,9 @@ public enum TemplateParser {
     }
 
     /// Parses a bare expression (no `${{ }}`), as `when:` allows: `inputs.gpu && inputs.mode == "full"`.
-    public static func parseExpression(_ text: String, location: SourceLocation?, locator: Locator? = nil) throws(TemplateSyntaxError) -> Expression {
+    public static func parseExpression(_ text: String, location: SourceLocation?, locator: Locator? = nil) throws(TemplateSyntaxError)
+        -> Expression
+    {
         let scalars = Array(text.unicodeScalars)
         let locate = locator ?? defaultLocator(text: scalars, at: location)
         let tokens = try ExpressionLexer(scalars, range: 0..<scalars.count, locate: locate).tokens()
@@ -60,7 +62,10 @@ public enum TemplateParser {
         while i < s.count {
             let c = s[i]
             if let q = quote {
-                if c == "\\" { i += 2; continue }
+                if c == "\\" {
+                    i += 2
+                    continue
+                }
                 if c == q { quote = nil }
             } else if c == "\"" || c == "'" {
                 quote = c
@@ -88,14 +93,16 @@ public enum TemplateParser {
         for (i, c) in text.enumerated() where c == "\n" { lineStarts.append(i + 1) }
         let starts = lineStarts
         return { offset in
-            var low = 0, high = starts.count - 1
+            var low = 0
+            var high = starts.count - 1
             while low < high {
                 let mid = (low + high + 1) / 2
                 if starts[mid] <= offset { low = mid } else { high = mid - 1 }
             }
             let column = offset - starts[low]
-            return SourceLocation(file: location.file, line: location.line + low,
-                                  column: low == 0 ? location.column + column : column + 1)
+            return SourceLocation(
+                file: location.file, line: location.line + low,
+                column: low == 0 ? location.column + column : column + 1)
         }
     }
 }

@@ -16,7 +16,7 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
     public var location: SourceLocation? {
         switch self {
         case .unterminated(let l), .empty(let l), .unexpected(_, _, let l), .unterminatedString(let l),
-             .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l), .tooDeep(let l):
+            .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l), .tooDeep(let l):
             return l
         }
     }

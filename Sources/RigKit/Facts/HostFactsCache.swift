@@ -26,7 +26,8 @@ public final class HostFactsCache: @unchecked Sendable {
         lock.unlock()
         let gathered: Result<HostFacts, StepFailure>
         do throws(StepFailure) {
-            gathered = .success(try Self.gather(from: "\(host.name) (\(host.address))", through: transport, log: log, cancellation: cancellation))
+            gathered = .success(
+                try Self.gather(from: "\(host.name) (\(host.address))", through: transport, log: log, cancellation: cancellation))
         } catch {
             gathered = .failure(error)
         }

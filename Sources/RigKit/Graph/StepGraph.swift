@@ -167,15 +167,21 @@ public struct StepGraph: Sendable {
         var counter = 0
         for root in 0..<n where order[root] == -1 {
             var work: [(node: Int, edge: Int)] = [(root, 0)]
-            order[root] = counter; low[root] = counter; counter += 1
-            stack.append(root); onStack[root] = true
+            order[root] = counter
+            low[root] = counter
+            counter += 1
+            stack.append(root)
+            onStack[root] = true
             while let (node, edge) = work.last {
                 if edge < needs[node].count {
                     work[work.count - 1].edge += 1
                     let next = needs[node][edge]
                     if order[next] == -1 {
-                        order[next] = counter; low[next] = counter; counter += 1
-                        stack.append(next); onStack[next] = true
+                        order[next] = counter
+                        low[next] = counter
+                        counter += 1
+                        stack.append(next)
+                        onStack[next] = true
                         work.append((next, 0))
                     } else if onStack[next] {
                         low[node] = min(low[node], order[next])

@@ -102,9 +102,10 @@ public struct TaskGraph: Sendable {
                 taskStep.append(Int32(i))
                 taskHost.append(h)
             }
-            nodes.append(StepNode(
-                step: step, tasks: first..<tasks.count, needs: needs[i], dependents: dependents[i],
-                criticalPath: critical[i]))
+            nodes.append(
+                StepNode(
+                    step: step, tasks: first..<tasks.count, needs: needs[i], dependents: dependents[i],
+                    criticalPath: critical[i]))
         }
 
         self.steps = nodes

@@ -8,7 +8,9 @@ extension NodeReader {
     static let secretKeys = ["description", "optional"]
 
     func inputs(_ node: Node) -> [InputDeclaration] {
-        guard let entries = mapping(node, "'inputs'", hint: "write inputs as a map: `domain: {type: hostname, required: true}`") else { return [] }
+        guard let entries = mapping(node, "'inputs'", hint: "write inputs as a map: `domain: {type: hostname, required: true}`") else {
+            return []
+        }
         return entries.compactMap(input)
     }
 
@@ -32,8 +34,9 @@ extension NodeReader {
             case "pattern":
                 guard let pattern = string(field.value, "pattern") else { break }
                 if (try? NSRegularExpression(pattern: pattern)) == nil {
-                    error("'pattern' of input '\(entry.key)' is not a valid regular expression", at: field.value,
-                          hint: "the pattern must match the whole value, e.g. [a-z0-9-]+")
+                    error(
+                        "'pattern' of input '\(entry.key)' is not a valid regular expression", at: field.value,
+                        hint: "the pattern must match the whole value, e.g. [a-z0-9-]+")
                 } else {
                     declaration.pattern = pattern
                 }
@@ -71,7 +74,9 @@ extension NodeReader {
         guard let name = string(node, "type") else { return nil }
         if let type = InputValues.type(named: name) { return type }
         let known = "types are " + InputValues.typeNames.joined(separator: ", ") + ", or list<TYPE> such as list<ip>"
-        error("unknown input type '\(name)'", at: node, hint: Suggestion.didYouMean(name, in: InputValues.typeNames).map { "\($0) \(known)" } ?? known)
+        error(
+            "unknown input type '\(name)'", at: node,
+            hint: Suggestion.didYouMean(name, in: InputValues.typeNames).map { "\($0) \(known)" } ?? known)
         return nil
     }
 
@@ -108,8 +113,9 @@ extension NodeReader {
                 result.append(secret)
             }
         default:
-            error("'secrets' must be a list of names or a map of names to {description, optional}, not \(describe(node))", at: node,
-                  hint: "secret values never go in the workflow; they come from RIG_SECRET_<name>, a secrets file or a prompt")
+            error(
+                "'secrets' must be a list of names or a map of names to {description, optional}, not \(describe(node))", at: node,
+                hint: "secret values never go in the workflow; they come from RIG_SECRET_<name>, a secrets file or a prompt")
         }
         return result
     }

@@ -5,7 +5,9 @@ import Yams
 
 /// Hosts, inline in the workflow's `hosts:` or in an inventory file.
 extension NodeReader {
-    static let hostKeys = ["name", "address", "port", "user", "identity", "ssh_config", "become", "connection", "roles", "labels", "vars", "max_tasks"]
+    static let hostKeys = [
+        "name", "address", "port", "user", "identity", "ssh_config", "become", "connection", "roles", "labels", "vars", "max_tasks",
+    ]
     static let defaultsKeys = hostKeys.filter { $0 != "name" && $0 != "address" }
     static let becomeKeys = ["user", "password_secret"]
 
@@ -23,13 +25,16 @@ extension NodeReader {
                 for field in entries { apply(field, to: &defaults) }
             }
             guard let hosts = fields.first(where: { $0.key == "hosts" }) else {
-                error("the inventory has no 'hosts' list", at: node, hint: "list the machines under `hosts:`, each with a name and an address")
+                error(
+                    "the inventory has no 'hosts' list", at: node, hint: "list the machines under `hosts:`, each with a name and an address"
+                )
                 return []
             }
             return hostList(hosts.value, defaults: defaults)
         default:
-            error("the inventory must be a list of hosts or a map with 'defaults' and 'hosts', not \(describe(node))", at: node,
-                  hint: "see docs/inventory.md")
+            error(
+                "the inventory must be a list of hosts or a map with 'defaults' and 'hosts', not \(describe(node))", at: node,
+                hint: "see docs/inventory.md")
             return []
         }
     }
@@ -44,7 +49,8 @@ extension NodeReader {
     }
 
     private func host(_ node: Node, defaults: InventoryHost) -> InventoryHost? {
-        guard let fields = mapping(node, "a host", hint: "a host is a map with at least a name: `- {name: master, address: 192.168.1.10}`") else { return nil }
+        guard let fields = mapping(node, "a host", hint: "a host is a map with at least a name: `- {name: master, address: 192.168.1.10}`")
+        else { return nil }
         checkKeys(fields, allowed: Self.hostKeys, in: "a host")
         guard let nameField = fields.first(where: { $0.key == "name" }) else {
             error("this host has no 'name'", at: node, hint: "give every host a unique name: `name: master`")

@@ -66,8 +66,9 @@ struct NodeReader {
     func checkKeys(_ entries: [MappingEntry], allowed: [String], in what: String) {
         for entry in entries where !allowed.contains(entry.key) {
             let known = "\(what) keys are: " + allowed.joined(separator: ", ")
-            error("unknown key '\(entry.key)' in \(what)", at: entry.keyNode,
-                  hint: Suggestion.didYouMean(entry.key, in: allowed).map { "\($0) \(known)" } ?? known)
+            error(
+                "unknown key '\(entry.key)' in \(what)", at: entry.keyNode,
+                hint: Suggestion.didYouMean(entry.key, in: allowed).map { "\($0) \(known)" } ?? known)
         }
     }
 

@@ -39,8 +39,9 @@ struct OverlayMerger {
             let id = entry.step.id
             let here = entry.step.fieldLocations["id"] ?? entry.step.location ?? SourceLocation(file: overlay.file, line: 1, column: 1)
             if let first = added[id] {
-                problems.error("step id '\(id)' is added twice in this overlay", at: here,
-                               hint: "step ids must be unique; the first is at line \(first.line)")
+                problems.error(
+                    "step id '\(id)' is added twice in this overlay", at: here,
+                    hint: "step ids must be unique; the first is at line \(first.line)")
                 continue
             }
             if entry.disabled {
@@ -54,16 +55,20 @@ struct OverlayMerger {
                 added[id] = here
             } else {
                 let known = base.steps.map(\.id)
-                problems.error("step '\(id)' is not a step of the extended workflow, and as a new step it needs a 'type'", at: here,
-                               hint: ReferenceChecks.hint(id, known, orElse: "to change a step of the base, use its id; to add a step, give its `type:`"))
+                problems.error(
+                    "step '\(id)' is not a step of the extended workflow, and as a new step it needs a 'type'", at: here,
+                    hint: ReferenceChecks.hint(
+                        id, known, orElse: "to change a step of the base, use its id; to add a step, give its `type:`"))
                 continue
             }
             for (target, location) in entry.before { befores.append((id, target, location)) }
         }
         for (newStep, target, location) in befores {
             guard let index = workflow.steps.firstIndex(where: { $0.id == target }) else {
-                problems.error("step '\(newStep)' should run before '\(target)', which is not a step", at: location,
-                               hint: ReferenceChecks.hint(target, workflow.steps.map(\.id), orElse: "`before:` lists ids of steps that must wait for this one"))
+                problems.error(
+                    "step '\(newStep)' should run before '\(target)', which is not a step", at: location,
+                    hint: ReferenceChecks.hint(
+                        target, workflow.steps.map(\.id), orElse: "`before:` lists ids of steps that must wait for this one"))
                 continue
             }
             var step = workflow.steps[index]
@@ -82,9 +87,10 @@ struct OverlayMerger {
         var step = base
         let new = entry.step
         if entry.keys.contains("type"), new.type != base.type {
-            problems.error("step '\(base.id)' is a '\(base.type)' step in \(Self.fileName(base.location)); an overlay cannot change its type to '\(new.type)'",
-                           at: new.fieldLocations["type"] ?? new.location,
-                           hint: "disable it (`disabled: true`) and add a step with a new id and the type you want")
+            problems.error(
+                "step '\(base.id)' is a '\(base.type)' step in \(Self.fileName(base.location)); an overlay cannot change its type to '\(new.type)'",
+                at: new.fieldLocations["type"] ?? new.location,
+                hint: "disable it (`disabled: true`) and add a step with a new id and the type you want")
             return base
         }
         for key in entry.keys {
@@ -132,8 +138,9 @@ struct OverlayMerger {
         for (id, location) in requests {
             guard let step = workflow.step(id) else {
                 if workflow.disabledSteps[id] == nil {
-                    problems.error("cannot disable '\(id)': it is not a step of the extended workflow", at: location,
-                                   hint: ReferenceChecks.hint(id, workflow.steps.map(\.id), orElse: "list ids of the base's steps"))
+                    problems.error(
+                        "cannot disable '\(id)': it is not a step of the extended workflow", at: location,
+                        hint: ReferenceChecks.hint(id, workflow.steps.map(\.id), orElse: "list ids of the base's steps"))
                 }
                 continue
             }

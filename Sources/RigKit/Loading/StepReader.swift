@@ -44,10 +44,12 @@ extension NodeReader {
             checkKeys(fields, allowed: Self.stepKeys + Self.overlayStepKeys, in: "a step")
         } else {
             for field in fields where Self.overlayStepKeys.contains(field.key) {
-                error("'\(field.key)' is only allowed in a workflow that extends another", at: field.keyNode,
-                      hint: field.key == "before"
-                          ? "in this file, add this step's id to the `needs:` of the later step instead"
-                          : "remove the step, or write an overlay with `extends: \((file.path as NSString).lastPathComponent)` that disables it; see docs/workflow-format.md")
+                error(
+                    "'\(field.key)' is only allowed in a workflow that extends another", at: field.keyNode,
+                    hint: field.key == "before"
+                        ? "in this file, add this step's id to the `needs:` of the later step instead"
+                        : "remove the step, or write an overlay with `extends: \((file.path as NSString).lastPathComponent)` that disables it; see docs/workflow-format.md"
+                )
             }
             checkKeys(fields.filter { !Self.overlayStepKeys.contains($0.key) }, allowed: Self.stepKeys, in: "a step")
         }
@@ -57,7 +59,9 @@ extension NodeReader {
         let type = typeField.flatMap { string($0.value, "type") }
         let name = id.map { "step '\($0)'" } ?? "this step"
         if idField == nil { error("\(name) has no 'id'", at: node, hint: "give every step a unique id: `id: install-docker`") }
-        if typeField == nil, !overlay { error("\(name) has no 'type'", at: node, hint: "give the step type, e.g. `type: shell`; `rig steps` lists them") }
+        if typeField == nil, !overlay {
+            error("\(name) has no 'type'", at: node, hint: "give the step type, e.g. `type: shell`; `rig steps` lists them")
+        }
         var entry = StepEntry(step: Step(id: id ?? "", type: type ?? "", location: location(node)))
         for field in fields {
             entry.keys.insert(field.key)
@@ -113,7 +117,10 @@ extension NodeReader {
         if case .scalar = node {
             return int(node, "retries", minimum: 0).map { RetryPolicy(count: $0) }
         }
-        guard let fields = mapping(node, "'retries'", hint: "write `retries: 3` or `retries: {count: 3, backoff: 2s, max_delay: 1m, jitter: true}`") else { return nil }
+        guard
+            let fields = mapping(
+                node, "'retries'", hint: "write `retries: 3` or `retries: {count: 3, backoff: 2s, max_delay: 1m, jitter: true}`")
+        else { return nil }
         checkKeys(fields, allowed: Self.retryKeys, in: "'retries'")
         var policy = RetryPolicy()
         if !fields.contains(where: { $0.key == "count" }) {

@@ -44,16 +44,22 @@ public struct WorkflowLoader {
         guard let file = YAMLFile.read(path, what: "workflow", diagnostics: &diagnostics, at: chain.last?.at) else { return nil }
         guard let root = file.compose(diagnostics: &diagnostics) else { return nil }
         let reader = NodeReader(file: file, problems: problems)
-        guard let fields = reader.mapping(root, "a workflow file", hint: "a workflow is a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md") else { return nil }
+        guard
+            let fields = reader.mapping(
+                root, "a workflow file", hint: "a workflow is a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md"
+            )
+        else { return nil }
         reader.checkKeys(fields, allowed: Self.workflowKeys, in: "a workflow")
 
         if let extendsField = fields.first(where: { $0.key == "extends" }) {
-            return readOverlay(file, fields: fields, extends: extendsField, reader: reader, chain: chain,
-                               hostsReplaced: hostsReplaced, problems: problems)
+            return readOverlay(
+                file, fields: fields, extends: extendsField, reader: reader, chain: chain,
+                hostsReplaced: hostsReplaced, problems: problems)
         }
         if let disable = fields.first(where: { $0.key == "disable" }) {
-            reader.error("'disable' is only allowed in a workflow that extends another", at: disable.keyNode,
-                         hint: "add `extends: FILE` naming the workflow whose steps you disable, or remove the steps here")
+            reader.error(
+                "'disable' is only allowed in a workflow that extends another", at: disable.keyNode,
+                hint: "add `extends: FILE` naming the workflow whose steps you disable, or remove the steps here")
         }
 
         var workflow = Workflow(name: Self.defaultName(path), sourceFiles: [path])
@@ -71,7 +77,8 @@ public struct WorkflowLoader {
             }
         }
         if !fields.contains(where: { $0.key == "steps" }) {
-            problems.error("the workflow has no 'steps'", at: reader.location(root), hint: "add a `steps:` list; see docs/workflow-format.md")
+            problems.error(
+                "the workflow has no 'steps'", at: reader.location(root), hint: "add a `steps:` list; see docs/workflow-format.md")
         }
         if let hostsNode, !hostsReplaced, let inventory = hosts(hostsNode, reader: reader, file: path, problems: problems) {
             workflow.inventory = inventory.inventory
@@ -88,15 +95,19 @@ public struct WorkflowLoader {
         guard let reference = reader.string(extendsField.value, "extends") else { return nil }
         let here = reader.location(extendsField.value)
         guard let basePath = ExtendsResolver.resolve(reference, from: path) else {
-            problems.error("'\(reference)' (extends) is neither a file relative to this one nor a workflow in a 'workflows' folder", at: here,
-                           hint: "write a path relative to this file (`extends: ../workflows/tator-multinode.yaml`) or the name of a file in the `workflows/` folder beside this file or above it; see docs/workflow-format.md")
+            problems.error(
+                "'\(reference)' (extends) is neither a file relative to this one nor a workflow in a 'workflows' folder", at: here,
+                hint:
+                    "write a path relative to this file (`extends: ../workflows/tator-multinode.yaml`) or the name of a file in the `workflows/` folder beside this file or above it; see docs/workflow-format.md"
+            )
             return nil
         }
         let links = chain + [(path, here)]
         if let loopStart = links.firstIndex(where: { ExtendsResolver.same($0.file, basePath) }) {
             let names = (links[loopStart...].map(\.file) + [basePath]).map { ($0 as NSString).lastPathComponent }
-            problems.error("workflows extend each other in a loop: \(names.joined(separator: " -> "))", at: here,
-                           hint: "each arrow means 'extends'; remove the `extends:` that closes the loop")
+            problems.error(
+                "workflows extend each other in a loop: \(names.joined(separator: " -> "))", at: here,
+                hint: "each arrow means 'extends'; remove the `extends:` that closes the loop")
             return nil
         }
         guard let base = readLayers(basePath, chain: links, hostsReplaced: hostsReplaced, problems: problems) else { return nil }
@@ -127,7 +138,9 @@ public struct WorkflowLoader {
     }
 
     /// `hosts:` inline, or the path of an inventory file.
-    private func hosts(_ node: Node, reader: NodeReader, file path: String, problems: DiagnosticCollector) -> (inventory: Inventory, file: String?)? {
+    private func hosts(_ node: Node, reader: NodeReader, file path: String, problems: DiagnosticCollector) -> (
+        inventory: Inventory, file: String?
+    )? {
         if case .scalar(let s) = node, case .string(let relative) = NodeReader.value(of: s) {
             let inventoryFile = Self.resolve(relative, relativeTo: path)
             return (readInventory(at: inventoryFile, referencedFrom: reader.location(node), problems: problems), inventoryFile)
@@ -139,7 +152,8 @@ public struct WorkflowLoader {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
         guard let file = YAMLFile.read(path, what: "inventory", diagnostics: &diagnostics, at: reference),
-              let root = file.compose(diagnostics: &diagnostics) else { return Inventory(file: path) }
+            let root = file.compose(diagnostics: &diagnostics)
+        else { return Inventory(file: path) }
         return Inventory(hosts: NodeReader(file: file, problems: problems).inventoryHosts(root), file: path)
     }
 

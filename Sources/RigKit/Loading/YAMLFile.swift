@@ -21,8 +21,12 @@ final class YAMLFile {
     static func read(_ path: String, what: String, diagnostics: inout [Diagnostic], at reference: SourceLocation? = nil) -> YAMLFile? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            diagnostics.append(.error("\(what) file '\(path)' does not exist", at: reference,
-                                      hint: "check the path; relative paths are taken from \(reference == nil ? "the current directory" : "the folder of the file that names it")"))
+            diagnostics.append(
+                .error(
+                    "\(what) file '\(path)' does not exist", at: reference,
+                    hint:
+                        "check the path; relative paths are taken from \(reference == nil ? "the current directory" : "the folder of the file that names it")"
+                ))
             return nil
         }
         guard !isDirectory.boolValue else {
@@ -35,9 +39,10 @@ final class YAMLFile {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let bad = Self.firstInvalidUTF8(in: data)
-            diagnostics.append(.error(
-                "\(what) file '\(path)' is not UTF-8 text: byte \(bad.offset + 1) is not valid UTF-8",
-                at: SourceLocation(file: path, line: bad.line, column: bad.column), hint: "save it as UTF-8"))
+            diagnostics.append(
+                .error(
+                    "\(what) file '\(path)' is not UTF-8 text: byte \(bad.offset + 1) is not valid UTF-8",
+                    at: SourceLocation(file: path, line: bad.line, column: bad.column), hint: "save it as UTF-8"))
             return nil
         }
         return YAMLFile(path: path, text: text)
@@ -55,8 +60,10 @@ final class YAMLFile {
         let conflicts = mergeConflictLines()
         guard conflicts.isEmpty else {
             for line in conflicts {
-                diagnostics.append(.error("unresolved merge conflict marker", at: SourceLocation(file: path, line: line, column: 1),
-                                          hint: "a merge left both versions here: keep the right lines and delete the <<<<<<<, ======= and >>>>>>> lines"))
+                diagnostics.append(
+                    .error(
+                        "unresolved merge conflict marker", at: SourceLocation(file: path, line: line, column: 1),
+                        hint: "a merge left both versions here: keep the right lines and delete the <<<<<<<, ======= and >>>>>>> lines"))
             }
             return nil
         }
@@ -65,20 +72,29 @@ final class YAMLFile {
         for _ in 0..<100 {
             do {
                 guard let root = try Yams.compose(yaml: source, Resolver.basic) else {
-                    diagnostics.append(.error("'\(path)' is empty", at: SourceLocation(file: path, line: 1, column: 1),
-                                              hint: "see docs/workflow-format.md for what the file holds"))
+                    diagnostics.append(
+                        .error(
+                            "'\(path)' is empty", at: SourceLocation(file: path, line: 1, column: 1),
+                            hint: "see docs/workflow-format.md for what the file holds"))
                     return nil
                 }
                 return root
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
                 guard let key = duplicates.first,
-                      let (line, column) = laterOccurrence(of: key, after: context.mark, in: source) else {
-                    diagnostics.append(.error("a key appears twice in one mapping: \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
-                                              at: location(context.mark), hint: "each key may appear once in a mapping; remove or merge the duplicates"))
+                    let (line, column) = laterOccurrence(of: key, after: context.mark, in: source)
+                else {
+                    diagnostics.append(
+                        .error(
+                            "a key appears twice in one mapping: \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
+                            at: location(context.mark), hint: "each key may appear once in a mapping; remove or merge the duplicates"))
                     return nil
                 }
-                diagnostics.append(.error("duplicate key '\(key)'", at: SourceLocation(file: path, line: line, column: column),
-                                          hint: "'\(key)' is already set at line \(context.mark.line); a key may appear once in a mapping, so remove or merge one of them"))
+                diagnostics.append(
+                    .error(
+                        "duplicate key '\(key)'", at: SourceLocation(file: path, line: line, column: column),
+                        hint:
+                            "'\(key)' is already set at line \(context.mark.line); a key may appear once in a mapping, so remove or merge one of them"
+                    ))
                 source = renamingKey(at: line, column: column, length: key.unicodeScalars.count, in: source, index: diagnostics.count)
             } catch let error as YamlError {
                 diagnostics.append(syntaxDiagnostic(error))
@@ -145,14 +161,15 @@ final class YAMLFile {
     private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
             return .error(message, at: location(mark), hint: Self.syntaxHint(problem, line: lineText(mark.line)))
         case .reader(let problem, let offset, _, _):
             let line = offset.map { o in text.utf8.prefix(o).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } } ?? 1
-            return .error("invalid YAML: \(problem)", at: SourceLocation(file: path, line: line, column: 1),
-                          hint: "the file must be UTF-8 text without control characters")
+            return .error(
+                "invalid YAML: \(problem)", at: SourceLocation(file: path, line: line, column: 1),
+                hint: "the file must be UTF-8 text without control characters")
         default:
             return .error("invalid YAML: \(error)", at: SourceLocation(file: path, line: 1, column: 1))
         }
@@ -228,7 +245,10 @@ final class YAMLFile {
             var remaining = offset - anchor.valueOffset
             while remaining > 0, line < lines.count {
                 let room = lines[line].count - column
-                if remaining <= room { column += remaining; remaining = 0 } else {
+                if remaining <= room {
+                    column += remaining
+                    remaining = 0
+                } else {
                     remaining -= room + 1
                     line += 1
                     column = lines.indices.contains(line) ? lines[line].prefix { $0 == " " }.count : 0
@@ -248,7 +268,12 @@ final class YAMLFile {
         var offsets: [Int] = []
         var i = 0
         while i + 2 < s.count {
-            if s[i] == "$", s[i + 1] == "{", s[i + 2] == "{" { offsets.append(i); i += 3 } else { i += 1 }
+            if s[i] == "$", s[i + 1] == "{", s[i + 2] == "{" {
+                offsets.append(i)
+                i += 3
+            } else {
+                i += 1
+            }
         }
         return offsets
     }

@@ -78,8 +78,9 @@ public enum JournalReader {
                     continue
                 } catch {
                     // The checksum holds, so this is no torn write: always damage.
-                    contents.damage = .init(recordIndex: contents.records.count, byteOffset: offset,
-                                            reason: "record cannot be decoded: \(error)")
+                    contents.damage = .init(
+                        recordIndex: contents.records.count, byteOffset: offset,
+                        reason: "record cannot be decoded: \(error)")
                     return contents
                 }
             case .incomplete(let why), .invalid(let why):

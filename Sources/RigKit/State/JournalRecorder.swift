@@ -58,7 +58,8 @@ public final class JournalRecorder: @unchecked Sendable {
         ]
         records.reserveCapacity(1 + carried.count + toRun.count)
         for (task, result) in carried.sorted(by: { $0.key < $1.key }) {
-            let outputs = result.outputs.map { JournalRecord.Output(name: $0.key, value: $0.value) }
+            let outputs =
+                result.outputs.map { JournalRecord.Output(name: $0.key, value: $0.value) }
                 + result.withheldOutputs.map { JournalRecord.Output(name: $0, value: nil) }
             records.append(JournalRecord(.carried, task: task, fingerprint: result.fingerprint, outputs: outputs, runID: result.runID))
         }
@@ -72,13 +73,16 @@ public final class JournalRecorder: @unchecked Sendable {
             started.insert(task)
             learn(redactions)
         }
-        append(JournalRecord(.started, task: task, attempt: attempt, logPath: logPath, fingerprint: fingerprints[task]),
-               .durable)
+        append(
+            JournalRecord(.started, task: task, attempt: attempt, logPath: logPath, fingerprint: fingerprints[task]),
+            .durable)
     }
 
     public func processStarted(_ task: TaskID, processGroup: Int32) {
-        append(JournalRecord(.processStarted, task: task, processGroup: processGroup,
-                             processStartTicks: ProcessTable.entry(processGroup)?.startTicks), .written)
+        append(
+            JournalRecord(
+                .processStarted, task: task, processGroup: processGroup,
+                processStartTicks: ProcessTable.entry(processGroup)?.startTicks), .written)
     }
 
     public func taskFinished(

@@ -115,10 +115,11 @@ public struct JournalState: Sendable {
         } else {
             i = states.count
             index[r.task] = i
-            states.append(TaskState(
-                task: r.task, phase: .queued, attempt: 0, fingerprint: nil, outputs: [], processGroups: [],
-                startedMicros: nil, finishedMicros: nil, durationMicros: nil, exitCode: nil, message: nil, logPath: nil,
-                doneInRun: nil))
+            states.append(
+                TaskState(
+                    task: r.task, phase: .queued, attempt: 0, fingerprint: nil, outputs: [], processGroups: [],
+                    startedMicros: nil, finishedMicros: nil, durationMicros: nil, exitCode: nil, message: nil, logPath: nil,
+                    doneInRun: nil))
         }
         Self.apply(r, to: &states[i], runID: runID)
     }

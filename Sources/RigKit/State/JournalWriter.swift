@@ -158,7 +158,9 @@ public final class JournalWriter: @unchecked Sendable {
         do { try PosixFile.writeAll(fd, batch, path: path) } catch let e { error = e }
         condition.lock()
         writing = false
-        if let error { failure = error } else {
+        if let error {
+            failure = error
+        } else {
             written = last
             statistics.writes += 1
         }
@@ -174,7 +176,9 @@ public final class JournalWriter: @unchecked Sendable {
         do { try PosixFile.syncData(fd, path: path) } catch let e { error = e }
         condition.lock()
         syncing = false
-        if let error { failure = error } else {
+        if let error {
+            failure = error
+        } else {
             synced = max(synced, target)
             statistics.syncs += 1
         }

@@ -47,8 +47,10 @@ public enum LeftoverProcesses {
         for task in unfinished {
             for group in task.processGroups {
                 guard let members = byGroup[group.id] else { continue }
-                for member in members where !seen.contains(member.pid)
-                    && isOurs(member, group: group, members: members, taskStart: task.startedMicros, bootMicros: bootMicros) {
+                for member in members
+                where !seen.contains(member.pid)
+                    && isOurs(member, group: group, members: members, taskStart: task.startedMicros, bootMicros: bootMicros)
+                {
                     seen.insert(member.pid)
                     found.append(Leftover(task: task.task, pid: member.pid, processGroup: group.id))
                 }

@@ -90,7 +90,7 @@ enum PosixFile {
         result.reserveCapacity(Int(st.st_size) + 1)
         var chunk = [UInt8](repeating: 0, count: max(65_536, min(Int(st.st_size) + 1, 1 << 24)))
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress!, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(operation: "read", path: path, errno: errno)
@@ -172,7 +172,7 @@ enum PosixFile {
 }
 
 @inline(__always)
-private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     return Glibc.read(fd, buffer, count)
     #else

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #else
@@ -43,8 +45,9 @@ enum ProcessTable {
         guard rest.count >= 20 else { return nil }
         func number(_ i: Int) -> Int64? { Int64(String(decoding: rest[i], as: UTF8.self)) }
         guard let pgrp = number(2), let start = number(19), start >= 0, let stateByte = rest[0].first else { return nil }
-        return Entry(pid: pid, processGroup: Int32(truncatingIfNeeded: pgrp), state: Character(UnicodeScalar(stateByte)),
-                     startTicks: UInt64(start))
+        return Entry(
+            pid: pid, processGroup: Int32(truncatingIfNeeded: pgrp), state: Character(UnicodeScalar(stateByte)),
+            startTicks: UInt64(start))
     }
 
     /// This boot's id; a journal from another boot has no live processes.
@@ -70,5 +73,3 @@ enum ProcessTable {
         bootMicros + Int64(entry.startTicks) * 1_000_000 / max(ticksPerSecond, 1)
     }
 }
-
-import Foundation

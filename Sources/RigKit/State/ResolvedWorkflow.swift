@@ -179,11 +179,14 @@ public struct ResolvedWorkflow: Sendable, Hashable {
                     if case .map(let m) = try CanonicalEncoding.decode(&p) { values = m }
                 }
                 try r.skip(blobLength)
-                tasks.append(Task(id: TaskID(step: step, host: host), stepType: type, needs: needs, fingerprint: fingerprint,
-                                  secretOutputs: secretOutputs, secretInputs: secretInputs, parameters: values))
+                tasks.append(
+                    Task(
+                        id: TaskID(step: step, host: host), stepType: type, needs: needs, fingerprint: fingerprint,
+                        secretOutputs: secretOutputs, secretInputs: secretInputs, parameters: values))
             }
-            return ResolvedWorkflow(name: name, workflowPath: workflowPath, cacheKey: key, inputs: inputs, secrets: secrets,
-                                    tasks: tasks)
+            return ResolvedWorkflow(
+                name: name, workflowPath: workflowPath, cacheKey: key, inputs: inputs, secrets: secrets,
+                tasks: tasks)
         } catch {
             throw .notRigState(path: path, reason: "malformed (\(error))")
         }

@@ -80,7 +80,8 @@ public enum ResumePlanner {
             let task = tasks[i]
             let prior = previous[task.id]
             let upstream = task.needs.compactMap { index[$0] }
-            fromSelector[i] = options.from.first { $0.matches(task.id) }
+            fromSelector[i] =
+                options.from.first { $0.matches(task.id) }
                 ?? upstream.lazy.compactMap { fromSelector[$0] }.first
             let stateReason = reason(from: prior)
             let changed = changedFields(task.fingerprint, prior?.fingerprint)
@@ -96,8 +97,10 @@ public enum ResumePlanner {
                 } else if stateReason == nil, changed.isEmpty, upstream.allSatisfy({ decisions[$0]!.skips }) {
                     decisions[i] = .skip(runID: prior?.doneInRun ?? previousRunID)
                 } else {
-                    let why = stateReason?.description
-                        ?? (!changed.isEmpty ? "definition changed"
+                    let why =
+                        stateReason?.description
+                        ?? (!changed.isEmpty
+                            ? "definition changed"
                             : upstream.contains { decisions[$0]!.runs } ? "upstream runs again" : "upstream not done")
                     decisions[i] = .leave("not selected by --only (\(why))")
                 }

@@ -8,8 +8,11 @@ public enum RunID {
     /// Whether `text` can name a run folder: letters, digits, `-`, `_`, `.` (not leading) only —
     /// so a run id from the command line can never reach outside `.rig/runs/`.
     public static func isValid(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first != "." , text.utf8.count <= 100 else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
-            || $0 == "-" || $0 == "_" || $0 == ".") }
+        guard let first = text.unicodeScalars.first, first != ".", text.utf8.count <= 100 else { return false }
+        return text.unicodeScalars.allSatisfy {
+            $0.isASCII
+                && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                    || $0 == "-" || $0 == "_" || $0 == ".")
+        }
     }
 }

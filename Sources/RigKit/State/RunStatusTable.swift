@@ -23,8 +23,10 @@ public struct RunStatusTable: Sendable {
         rows.reserveCapacity(max(tasks.count, state.order.count))
         for task in tasks + state.order where seen.insert(task).inserted {
             let s = state[task]
-            rows.append(Row(task: task, phase: s?.phase, attempt: s?.attempt ?? 0, durationMicros: s?.durationMicros,
-                            exitCode: s?.exitCode, message: s?.message, logPath: s?.logPath, doneInRun: s?.doneInRun))
+            rows.append(
+                Row(
+                    task: task, phase: s?.phase, attempt: s?.attempt ?? 0, durationMicros: s?.durationMicros,
+                    exitCode: s?.exitCode, message: s?.message, logPath: s?.logPath, doneInRun: s?.doneInRun))
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The state folder beside a workflow, `<workflow dir>/.rig/`:
 ///
 ///     .rig/format         "rig-state 1": refuse folders from a newer rig, never overwrite them
@@ -124,5 +126,3 @@ public struct RunStore: Sendable {
         }
     }
 }
-
-import Foundation

@@ -116,7 +116,8 @@ public struct TaskDefinition: Sendable, Hashable {
     /// The needed tasks with their digests; an unknown upstream fingerprint counts as 32 zero bytes.
     private func needsBytes(_ upstream: [TaskID: Fingerprint]) -> [UInt8] {
         let sorted = needs.sorted {
-            let a = (Array($0.step.utf8), Array($0.host.utf8)), b = (Array($1.step.utf8), Array($1.host.utf8))
+            let a = (Array($0.step.utf8), Array($0.host.utf8))
+            let b = (Array($1.step.utf8), Array($1.host.utf8))
             return a.0 == b.0 ? a.1.lexicographicallyPrecedes(b.1) : a.0.lexicographicallyPrecedes(b.0)
         }
         var w = ByteWriter(capacity: sorted.count * 48)

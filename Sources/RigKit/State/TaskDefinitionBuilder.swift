@@ -22,7 +22,8 @@ public enum TaskDefinitionBuilder {
         definitions.reserveCapacity(tasks.count)
         for task in tasks {
             guard let step = stepsByID[task.step] else { continue }
-            let host = workflow.inventory.host(named: task.host)
+            let host =
+                workflow.inventory.host(named: task.host)
                 ?? InventoryHost(name: task.host, address: task.host, connection: task.host == "local" ? .local : .ssh)
             let context = RenderContext(workflow: workflow, inputs: inputs, host: host, mode: .display)
             let schema = registry.type(named: step.type)?.schema ?? ParameterSchema([], allowsOtherKeys: true)
@@ -61,8 +62,9 @@ public enum TaskDefinitionBuilder {
             var found: [SecretOutputUse] = []
             for (path, _) in expressions.flatMap(\.references) {
                 guard path.count == 4, path[0] == "steps", path[2] == "outputs",
-                      secretOutputs[path[1]]?.contains(path[3]) == true,
-                      let hosts = hostsByStep[path[1]], let first = hosts.min() else { continue }
+                    secretOutputs[path[1]]?.contains(path[3]) == true,
+                    let hosts = hostsByStep[path[1]], let first = hosts.min()
+                else { continue }
                 let producer = TaskID(step: path[1], host: hosts.contains(task.host) ? task.host : first)
                 let use = SecretOutputUse(producer: producer, output: path[3])
                 if !found.contains(use) { found.append(use) }

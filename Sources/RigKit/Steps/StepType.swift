@@ -20,8 +20,10 @@ public struct StepInvocation: Sendable {
     /// What the run knows beyond the step's parameters; filled in by the engine when it runs a task.
     public var workflowContext = InvocationContext()
 
-    public init(step: Step, task: TaskID, host: InventoryHost, parameters: OrderedDictionary<String, Value>,
-                inventory: Inventory, mode: Mode) {
+    public init(
+        step: Step, task: TaskID, host: InventoryHost, parameters: OrderedDictionary<String, Value>,
+        inventory: Inventory, mode: Mode
+    ) {
         self.step = step
         self.task = task
         self.host = host

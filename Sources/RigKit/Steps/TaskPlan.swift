@@ -61,10 +61,13 @@ public struct FileUpload: Sendable, Hashable {
         self.delegateTo = delegateTo
     }
 
-    public init(path: String, text: String, mode: UInt16 = 0o644, owner: String? = nil, group: String? = nil,
-                become: Bool = false, secret: Bool = false, delegateTo: String? = nil) {
-        self.init(path: path, content: Array(text.utf8), mode: mode, owner: owner, group: group,
-                  become: become, secret: secret, delegateTo: delegateTo)
+    public init(
+        path: String, text: String, mode: UInt16 = 0o644, owner: String? = nil, group: String? = nil,
+        become: Bool = false, secret: Bool = false, delegateTo: String? = nil
+    ) {
+        self.init(
+            path: path, content: Array(text.utf8), mode: mode, owner: owner, group: group,
+            become: become, secret: secret, delegateTo: delegateTo)
     }
 }
 

@@ -78,7 +78,8 @@ struct ChildProcess {
             childOut = fd
         case .stream:
             if request.pseudoTerminal {
-                var master: Int32 = -1, slave: Int32 = -1
+                var master: Int32 = -1
+                var slave: Int32 = -1
                 let err = rig_open_pty(&master, &slave)
                 guard err == 0 else { throw .failed("cannot open a pseudo-terminal: \(String(cString: strerror(err)))") }
                 opened += [master, slave]

@@ -29,7 +29,8 @@ public struct LocalTransport: Transport {
 
         var child: ChildProcess.Request
         if command.environment.isEmpty, !command.become, !command.pseudoTerminal,
-           let words = ShellSyntax.simpleCommandWords(command.script), let program = runtime.executable(named: words[0]) {
+            let words = ShellSyntax.simpleCommandWords(command.script), let program = runtime.executable(named: words[0])
+        {
             child = ChildProcess.Request(
                 executable: program, arguments: words, environment: runtime.environment + ["RIG_OUTPUT=\(outputPath)"],
                 workingDirectory: command.workingDirectory, input: nil, output: .descriptor(-1), grace: killGracePeriod)

@@ -6,7 +6,9 @@ extension Array where Element == Diagnostic {
         enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case let (l?, r?):
-                if (l.file, l.line, l.column) != (r.file, r.line, r.column) { return (l.file, l.line, l.column) < (r.file, r.line, r.column) }
+                if (l.file, l.line, l.column) != (r.file, r.line, r.column) {
+                    return (l.file, l.line, l.column) < (r.file, r.line, r.column)
+                }
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): break

@@ -38,7 +38,8 @@ public enum DurationSyntax {
     /// Digits with at most one decimal point, not negative.
     private static func number(_ text: Substring) -> Double? {
         guard !text.isEmpty, text.allSatisfy({ $0.isASCIIDigit || $0 == "." }), text.filter({ $0 == "." }).count <= 1,
-              text != "." else { return nil }
+            text != "."
+        else { return nil }
         return Double(text)
     }
 }

@@ -50,18 +50,22 @@ enum InputValues {
             }
         case .ip:
             guard NetworkSyntax.isIP(text) else {
-                throw Problem(message: "\"\(text)\" is not an IP address", hint: "write an IPv4 address such as 192.168.1.10 or an IPv6 address such as fd00::10")
+                throw Problem(
+                    message: "\"\(text)\" is not an IP address",
+                    hint: "write an IPv4 address such as 192.168.1.10 or an IPv6 address such as fd00::10")
             }
             return .string(text)
         case .cidr:
             guard NetworkSyntax.isCIDR(text) else {
-                throw Problem(message: "\"\(text)\" is not an address range", hint: "write an address and a prefix length, such as 10.244.0.0/16")
+                throw Problem(
+                    message: "\"\(text)\" is not an address range", hint: "write an address and a prefix length, such as 10.244.0.0/16")
             }
             return .string(text)
         case .hostname:
             guard NetworkSyntax.isHostname(text) else {
-                throw Problem(message: "\"\(text)\" is not a valid host name",
-                              hint: "host names are letters, digits and hyphens, in dot-separated parts of at most 63 characters")
+                throw Problem(
+                    message: "\"\(text)\" is not a valid host name",
+                    hint: "host names are letters, digits and hyphens, in dot-separated parts of at most 63 characters")
             }
             return .string(text)
         case .port:
@@ -120,8 +124,9 @@ enum InputValues {
         }
         if let allowed = declaration.allowedValues, !allowed.contains(where: { $0 == value || $0.text == value.text }) {
             let choices = allowed.map(\.text)
-            throw Problem(message: "\(value.quotedForMessage) is not one of the allowed values: \(choices.joined(separator: ", "))",
-                          hint: Suggestion.didYouMean(value.text, in: choices))
+            throw Problem(
+                message: "\(value.quotedForMessage) is not one of the allowed values: \(choices.joined(separator: ", "))",
+                hint: Suggestion.didYouMean(value.text, in: choices))
         }
         if let pattern = declaration.pattern, let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") {
             let text = value.text

@@ -12,14 +12,18 @@ struct ParameterChecks {
         let withLocation = step.fieldLocations["with"] ?? step.location
         var problems: [Diagnostic] = []
         for (key, node) in entries where schema.parameter(key) == nil && !schema.allowsOtherKeys {
-            problems.append(.error("step '\(step.id)': '\(key)' is not a parameter of type '\(step.type)'",
-                                   at: node.location ?? withLocation, hint: ParameterCoercion.unknownKeyHint(key, schema: schema)))
+            problems.append(
+                .error(
+                    "step '\(step.id)': '\(key)' is not a parameter of type '\(step.type)'",
+                    at: node.location ?? withLocation, hint: ParameterCoercion.unknownKeyHint(key, schema: schema)))
         }
         for parameter in schema.parameters {
             guard let node = entries[parameter.name] else {
                 if parameter.required && parameter.defaultValue == nil {
-                    problems.append(.error("step '\(step.id)': type '\(step.type)' needs the parameter '\(parameter.name)'",
-                                           at: withLocation, hint: "add `\(parameter.name):` under `with:` (\(parameter.description))"))
+                    problems.append(
+                        .error(
+                            "step '\(step.id)': type '\(step.type)' needs the parameter '\(parameter.name)'",
+                            at: withLocation, hint: "add `\(parameter.name):` under `with:` (\(parameter.description))"))
                 }
                 continue
             }
@@ -28,8 +32,10 @@ struct ParameterChecks {
                 _ = try ParameterCoercion.coerce(value, to: parameter.kind, showValues: true)
             } catch {
                 let name = ([parameter.name] + error.path).joined(separator: ".")
-                problems.append(.error("step '\(step.id)': parameter '\(name)' \(error.problem)",
-                                       at: node.descendant(error.path)?.location ?? node.location ?? withLocation, hint: error.hint))
+                problems.append(
+                    .error(
+                        "step '\(step.id)': parameter '\(name)' \(error.problem)",
+                        at: node.descendant(error.path)?.location ?? node.location ?? withLocation, hint: error.hint))
             }
         }
         return problems

@@ -28,7 +28,11 @@ public struct LabFiles: Sendable {
             ("ssh_config", sshConfig(knownHosts: "\(dir)/known_hosts"), 0o644),
             ("known_hosts", KnownHosts.text(state), 0o644),
             ("site.yaml", site(tatorSource: standIn), 0o644),
-            ("secrets.yaml", "# The lab's DuckDNS token (only the lab's curl stand-in accepts it). Keep this file private.\nduckdnsToken: \(Self.quoted(token))\n", 0o600),
+            (
+                "secrets.yaml",
+                "# The lab's DuckDNS token (only the lab's curl stand-in accepts it). Keep this file private.\nduckdnsToken: \(Self.quoted(token))\n",
+                0o600
+            ),
         ]
         for (name, text, mode) in files { try lab.write("\(dir)/\(name)", text, mode: mode) }
         return files.map { "\(dir)/\($0.0)" } + [standIn]

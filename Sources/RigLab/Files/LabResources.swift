@@ -18,6 +18,8 @@ public enum LabResources {
     /// Whether the simulated tools are there (more than the placeholder README).
     static var hasTools: Bool {
         guard let tools else { return false }
-        return ((try? FileManager.default.contentsOfDirectory(atPath: tools)) ?? []).contains { !$0.hasPrefix("README") && !$0.hasPrefix(".") }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: tools)) ?? []).contains {
+            !$0.hasPrefix("README") && !$0.hasPrefix(".")
+        }
     }
 }

@@ -26,7 +26,8 @@ struct HostFilesystem {
     static func makeFreshFolders(_ paths: LabPaths) throws(LabError) {
         let root = "\(paths.directory)/fresh/root"
         do {
-            try FileManager.default.createDirectory(atPath: "\(paths.directory)/fresh/home", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try FileManager.default.createDirectory(
+                atPath: "\(paths.directory)/fresh/home", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for name in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/etc/skel/\(name)") {
                 try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
@@ -65,7 +66,8 @@ struct HostFilesystem {
         let key = "\(upper("/etc"))/ssh/ssh_host_ed25519_key"
         try? FileManager.default.removeItem(atPath: key)
         try? FileManager.default.removeItem(atPath: key + ".pub")
-        try SystemCommand.check(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@\(host.name)", "-f", key], "make the host key of \(host.name)")
+        try SystemCommand.check(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@\(host.name)", "-f", key], "make the host key of \(host.name)")
         try write("\(upper("/root"))/.ssh/authorized_keys", authorizedKey, mode: 0o600)
         guard let line = try? String(contentsOfFile: key + ".pub", encoding: .utf8) else {
             throw .hostFailed(host: host.name, reason: "ssh-keygen wrote no public key at \(key).pub")
@@ -78,7 +80,8 @@ struct HostFilesystem {
         let bin = upper("/usr/local/bin")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names where !name.hasPrefix(".") && !name.hasPrefix("README") {
-            let source = "\(folder)/\(name)", target = "\(bin)/\(name)"
+            let source = "\(folder)/\(name)"
+            let target = "\(bin)/\(name)"
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { continue }
             try? FileManager.default.removeItem(atPath: target)

@@ -16,11 +16,14 @@ enum HostNamespaces {
             guard ContinuousClock.now < deadline, LabProcesses.startTime(of: pid) != nil else {
                 _ = LabProcesses.terminate([pid])
                 let log = (try? String(contentsOfFile: "\(paths.hostDirectory(host.name))/holder.log", encoding: .utf8)) ?? ""
-                throw .hostFailed(host: host.name, reason: "the namespace holder did not start: \(log.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw .hostFailed(
+                    host: host.name, reason: "the namespace holder did not start: \(log.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             usleep(10_000)
         }
-        guard let tracked = LabProcesses.track(pid) else { throw .hostFailed(host: host.name, reason: "the namespace holder exited at once") }
+        guard let tracked = LabProcesses.track(pid) else {
+            throw .hostFailed(host: host.name, reason: "the namespace holder exited at once")
+        }
         return tracked
     }
 
@@ -34,7 +37,9 @@ enum HostNamespaces {
         let q = shellQuote
         var lines = ["set -e"]
         for folder in HostFilesystem.overlaidFolders {
-            lines.append("mount -t overlay \(q("rig-lab-\(paths.name)")) -o \(q("lowerdir=\(filesystem.lower(folder)),upperdir=\(filesystem.upper(folder)),workdir=\(filesystem.work(folder))")) \(q(folder))")
+            lines.append(
+                "mount -t overlay \(q("rig-lab-\(paths.name)")) -o \(q("lowerdir=\(filesystem.lower(folder)),upperdir=\(filesystem.upper(folder)),workdir=\(filesystem.work(folder))")) \(q(folder))"
+            )
         }
         lines += [
             "mount --bind \(q(paths.shared)) \(q(LabPaths.sharedMountPoint))",
@@ -44,6 +49,7 @@ enum HostNamespaces {
             "mkdir -p /run/sshd /run/lock",
             "hostname \(q(filesystem.host.name))",
         ]
-        try SystemCommand.check(enter(holder, ["/bin/sh", "-c", lines.joined(separator: "\n")]), "set up the file systems of \(filesystem.host.name)")
+        try SystemCommand.check(
+            enter(holder, ["/bin/sh", "-c", lines.joined(separator: "\n")]), "set up the file systems of \(filesystem.host.name)")
     }
 }

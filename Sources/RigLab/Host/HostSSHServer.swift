@@ -14,7 +14,9 @@ enum HostSSHServer {
             if exited || ContinuousClock.now >= deadline {
                 _ = LabProcesses.terminate([pid])
                 let text = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                throw .hostFailed(host: host.name, reason: "sshd did not start listening on \(host.address):22 (its log, \(log): \(text.isEmpty ? "empty" : text))")
+                throw .hostFailed(
+                    host: host.name,
+                    reason: "sshd did not start listening on \(host.address):22 (its log, \(log): \(text.isEmpty ? "empty" : text))")
             }
             usleep(20_000)
         }

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// The lab's virtual LAN, made only inside namespaces of its own: a bridge `br0` in the LAN
 /// namespace, and per host a veth pair created there with its far end (`eth0`) moved straight
@@ -33,7 +34,9 @@ enum LabNetwork {
     /// Unmounts /run/netns when a lab made it a mount point and no namespace at all is left.
     static func unmountNetnsFolderIfLabsMadeIt(root: String) {
         let marker = markerOfNetnsMount(root: root)
-        guard FileManager.default.fileExists(atPath: marker), existingNamespaces(withPrefix: "").isEmpty, netnsFolderIsMounted() else { return }
+        guard FileManager.default.fileExists(atPath: marker), existingNamespaces(withPrefix: "").isEmpty, netnsFolderIsMounted() else {
+            return
+        }
         // Fails harmlessly (EBUSY) when another program has just added a namespace.
         if umount2("/run/netns", 0) == 0 { unlink(marker) }
     }
@@ -58,20 +61,24 @@ enum LabNetwork {
     /// The host's cable: a veth from the bridge to the host's `eth0`, its address and default route.
     static func connect(_ host: LabHost, in state: LabState) throws(LabError) {
         let lan = state.lanNamespace
-        try SystemCommand.check(["ip", "-n", lan, "link", "add", host.lanInterface, "type", "veth", "peer", "name", "eth0", "netns", host.namespace],
-                             "create the veth pair of \(host.name)")
-        try SystemCommand.check(["ip", "-n", lan, "link", "set", host.lanInterface, "master", "br0", "up"], "attach \(host.name) to the lab bridge")
+        try SystemCommand.check(
+            ["ip", "-n", lan, "link", "add", host.lanInterface, "type", "veth", "peer", "name", "eth0", "netns", host.namespace],
+            "create the veth pair of \(host.name)")
+        try SystemCommand.check(
+            ["ip", "-n", lan, "link", "set", host.lanInterface, "master", "br0", "up"], "attach \(host.name) to the lab bridge")
         try SystemCommand.check(["ip", "-n", host.namespace, "addr", "add", "\(host.address)/24", "dev", "eth0"], "address \(host.name)")
         try setLink(host, in: state, up: true)
     }
 
     /// Plugs the host's cable in or out (`rig lab reachable` / `unreachable`).
     static func setLink(_ host: LabHost, in state: LabState, up: Bool) throws(LabError) {
-        try SystemCommand.check(["ip", "-n", host.namespace, "link", "set", "eth0", up ? "up" : "down"],
-                             "bring \(up ? "up" : "down") the link of \(host.name)")
+        try SystemCommand.check(
+            ["ip", "-n", host.namespace, "link", "set", "eth0", up ? "up" : "down"],
+            "bring \(up ? "up" : "down") the link of \(host.name)")
         if up {
-            try SystemCommand.check(["ip", "-n", host.namespace, "route", "replace", "default", "via", state.gateway, "dev", "eth0"],
-                                 "route \(host.name) through the lab gateway")
+            try SystemCommand.check(
+                ["ip", "-n", host.namespace, "route", "replace", "default", "via", state.gateway, "dev", "eth0"],
+                "route \(host.name) through the lab gateway")
         }
     }
 

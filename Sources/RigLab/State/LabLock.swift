@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// One rig lab command at a time per lab: an exclusive flock on `ROOT/.NAME.lock`, released
 /// when the process ends however it ends.
@@ -12,7 +13,8 @@ final class LabLock {
     init(_ paths: LabPaths) throws(LabError) {
         path = paths.lockFile
         do {
-            try FileManager.default.createDirectory(atPath: paths.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: paths.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw .system("cannot create \(paths.root): \(error.localizedDescription)")
         }

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Removes everything a lab made, from its state file and from what is still there: every
 /// process in its namespaces (holders, sshd, sessions, proxies), its namespaces (which takes

@@ -53,18 +53,27 @@ public struct LabSummary: Sendable {
             summary.valuesFile = "\(master.name):\(valuesPath)"
         }
         if let nfs = state.hosts.first(where: { $0.roles.contains("nfs") }), let nfsHolder = nfs.holder, nfsHolder.isAlive,
-           let exports = try? String(contentsOfFile: "/proc/\(nfsHolder.pid)/root/etc/exports", encoding: .utf8) {
-            summary.exports = exports.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                .map { "\(nfs.name): \($0)" }
+            let exports = try? String(contentsOfFile: "/proc/\(nfsHolder.pid)/root/etc/exports", encoding: .utf8)
+        {
+            summary.exports = exports.split(separator: "\n").map(String.init).filter {
+                !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+            }
+            .map { "\(nfs.name): \($0)" }
         }
         return summary
     }
 
-    enum Outcome { case success(String), failure(String) }
+    enum Outcome {
+        case success(String)
+        case failure(String)
+    }
 
     /// Runs a command as root in a login-like environment on the host (its own PATH first).
     static func runOnHost(_ holder: TrackedProcess, _ command: [String]) -> Outcome {
-        let environment = ["env", "-i", "PATH=" + SystemCommand.standardPath, "HOME=/root", "USER=root", "KUBECONFIG=/etc/kubernetes/admin.conf", "LANG=C.UTF-8"]
+        let environment = [
+            "env", "-i", "PATH=" + SystemCommand.standardPath, "HOME=/root", "USER=root", "KUBECONFIG=/etc/kubernetes/admin.conf",
+            "LANG=C.UTF-8",
+        ]
         guard let run = try? SystemCommand.run(HostNamespaces.enter(holder, environment + command)) else {
             return .failure("cannot enter the master's namespaces")
         }
@@ -90,8 +99,9 @@ public struct LabSummary: Sendable {
     static func parseReleases(_ text: String) -> [Release]? {
         guard let items = json(text) as? [[String: Any]] else { return parseReleaseTable(text) }
         return items.map { item in
-            Release(name: item["name"] as? String ?? "?", namespace: item["namespace"] as? String ?? "",
-                    status: item["status"] as? String ?? "", chart: item["chart"] as? String ?? "")
+            Release(
+                name: item["name"] as? String ?? "?", namespace: item["namespace"] as? String ?? "",
+                status: item["status"] as? String ?? "", chart: item["chart"] as? String ?? "")
         }
     }
 
@@ -99,7 +109,9 @@ public struct LabSummary: Sendable {
     static func parseReleaseTable(_ text: String) -> [Release]? {
         let lines = text.split(separator: "\n").map(String.init)
         guard let header = lines.first, header.hasPrefix("NAME") else { return nil }
-        let columns = ["NAMESPACE", "STATUS", "CHART", "APP VERSION"].compactMap { name in header.range(of: name).map { header.distance(from: header.startIndex, to: $0.lowerBound) } }
+        let columns = ["NAMESPACE", "STATUS", "CHART", "APP VERSION"].compactMap { name in
+            header.range(of: name).map { header.distance(from: header.startIndex, to: $0.lowerBound) }
+        }
         guard columns.count == 4 else { return nil }
         func cell(_ line: String, _ from: Int, _ to: Int?) -> String {
             let chars = Array(line)
@@ -108,8 +120,9 @@ public struct LabSummary: Sendable {
         }
         let namespaceEnd = header.range(of: "REVISION").map { header.distance(from: header.startIndex, to: $0.lowerBound) }
         return lines.dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { line in
-            Release(name: cell(line, 0, columns[0]), namespace: cell(line, columns[0], namespaceEnd),
-                    status: cell(line, columns[1], columns[2]), chart: cell(line, columns[2], columns[3]))
+            Release(
+                name: cell(line, 0, columns[0]), namespace: cell(line, columns[0], namespaceEnd),
+                status: cell(line, columns[1], columns[2]), chart: cell(line, columns[2], columns[3]))
         }
     }
 
@@ -123,7 +136,9 @@ public struct LabSummary: Sendable {
     public var text: String {
         var lines = ["Lab \(lab) (\(subnet)):"]
         for health in hosts {
-            lines.append("  \(pad(health.host.name, 9)) \(pad(health.host.address, 15)) \(health.host.roles.joined(separator: ",")): \(health.summary)")
+            lines.append(
+                "  \(pad(health.host.name, 9)) \(pad(health.host.address, 15)) \(health.host.roles.joined(separator: ",")): \(health.summary)"
+            )
         }
         lines.append("Kubernetes nodes:")
         if let nodes {

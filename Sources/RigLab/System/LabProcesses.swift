@@ -1,14 +1,16 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// The lab's view of /proc: which processes live in a namespace, and ending them.
 enum LabProcesses {
     /// Field 22 of /proc/PID/stat, nil when there is no such (live or zombie) process.
     static func startTime(of pid: Int32) -> UInt64? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is the state (field 3); the start time is field 22.
         guard fields.count > 19, fields[0] != "Z" else { return nil }

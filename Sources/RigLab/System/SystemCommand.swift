@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// The programs the lab runs (`ip`, `nsenter`, `ssh-keygen`, `sshd`), started with posix_spawn
 /// in a session of their own, stdin from /dev/null and every descriptor above 2 closed. Output
@@ -40,8 +41,9 @@ enum SystemCommand {
     static func check(_ arguments: [String], _ what: String) throws(LabError) -> String {
         let result = try run(arguments)
         guard result.succeeded else {
-            throw .commandFailed(what: what, command: arguments.joined(separator: " "), status: result.status,
-                                 output: result.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw .commandFailed(
+                what: what, command: arguments.joined(separator: " "), status: result.status,
+                output: result.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return result.output
     }
@@ -101,7 +103,8 @@ enum SystemCommand {
         var pid: pid_t = 0
         let err = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard err == 0 else {
-            throw .system("cannot start \(arguments[0]): \(errorText(err)); is it installed? (scripts/install-deps installs what the lab needs)")
+            throw .system(
+                "cannot start \(arguments[0]): \(errorText(err)); is it installed? (scripts/install-deps installs what the lab needs)")
         }
         return pid
     }

@@ -1,10 +1,11 @@
+import Foundation
+import RigKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RigKit
 
 /// Drives one spawned process on the calling thread: feeds its stdin, hands stdout and stderr
 /// chunks to the caller as they arrive, and stops it on cancellation or at a deadline.
@@ -49,7 +50,10 @@ struct ProcessSession {
         var buffer = [UInt8](repeating: 0, count: 65_536)
 
         func closeInput() {
-            if process.stdinFD >= 0 { _ = close(process.stdinFD); process.stdinFD = -1 }
+            if process.stdinFD >= 0 {
+                _ = close(process.stdinFD)
+                process.stdinFD = -1
+            }
         }
         func beginStop(_ why: Ending) {
             guard stopReason == nil else { return }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A child started with posix_spawn in a process group of its own, with pipes for the streams
 /// the caller asked for. Its pipe ends are close-on-exec, so children spawned concurrently by
@@ -95,7 +96,6 @@ struct SpawnedProcess {
         if result < 0, errno == ECHILD { return -1 }
         return nil
     }
-
 
     /// The exit status, or 128 + the signal number for a child killed by a signal.
     static func exitCode(fromWaitStatus status: Int32) -> Int32 {

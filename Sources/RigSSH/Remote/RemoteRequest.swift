@@ -29,7 +29,9 @@ struct RemoteRequest {
         var prelude = ""
         for (name, value) in command.environment {
             guard ShellQuoting.isVariableName(name) else {
-                throw .failed("environment variable name \(ShellQuoting.quote(name)) is not valid: use letters, digits and _, not starting with a digit")
+                throw .failed(
+                    "environment variable name \(ShellQuoting.quote(name)) is not valid: use letters, digits and _, not starting with a digit"
+                )
             }
             prelude += "export \(name)=\(ShellQuoting.quote(value))\n"
         }

@@ -56,4 +56,3 @@ struct TrailerSplitter {
         return nil
     }
 }
-

@@ -154,7 +154,10 @@ private struct FieldCollector {
     }
 
     /// One change per key (`labels.gpuWorker`) whose value was added, removed or changed.
-    mutating func compareEntries<V: Equatable>(_ field: String, _ old: some Sequence<(key: String, value: V)>, _ new: some Sequence<(key: String, value: V)>, display: (V) -> String) {
+    mutating func compareEntries<V: Equatable>(
+        _ field: String, _ old: some Sequence<(key: String, value: V)>, _ new: some Sequence<(key: String, value: V)>,
+        display: (V) -> String
+    ) {
         let oldValues = Dictionary(old.map { ($0.key, $0.value) }) { first, _ in first }
         let newValues = Dictionary(new.map { ($0.key, $0.value) }) { first, _ in first }
         let keys = old.map(\.key).filter { newValues[$0] == nil } + new.map(\.key)

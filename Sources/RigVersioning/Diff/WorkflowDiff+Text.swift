@@ -12,18 +12,24 @@ extension WorkflowDiff {
         guard !isEmpty else { return "No changes to steps, inputs, hosts or secrets.\n" }
         var sections: [(String, [String])] = []
         sections.append(("Workflow", workflowChanges.map { "  " + Self.line($0) }))
-        sections.append((
-            "Steps",
-            stepsAdded.map { "  + \($0.id) (\($0.type))" } + stepsRemoved.map { "  - \($0.id) (\($0.type))" }
-                + stepsChanged.flatMap(Self.lines)))
-        sections.append((
-            "Inputs",
-            inputsAdded.map { "  + \($0.name) (\(Self.describe($0)))" } + inputsRemoved.map { "  - \($0.name) (\(Self.describe($0)))" }
-                + inputsChanged.flatMap(Self.lines)))
-        sections.append((
-            "Hosts",
-            hostsAdded.map { "  + \(Self.describe($0))" } + hostsRemoved.map { "  - \(Self.describe($0))" }
-                + hostsChanged.flatMap(Self.lines)))
+        sections.append(
+            (
+                "Steps",
+                stepsAdded.map { "  + \($0.id) (\($0.type))" } + stepsRemoved.map { "  - \($0.id) (\($0.type))" }
+                    + stepsChanged.flatMap(Self.lines)
+            ))
+        sections.append(
+            (
+                "Inputs",
+                inputsAdded.map { "  + \($0.name) (\(Self.describe($0)))" } + inputsRemoved.map { "  - \($0.name) (\(Self.describe($0)))" }
+                    + inputsChanged.flatMap(Self.lines)
+            ))
+        sections.append(
+            (
+                "Hosts",
+                hostsAdded.map { "  + \(Self.describe($0))" } + hostsRemoved.map { "  - \(Self.describe($0))" }
+                    + hostsChanged.flatMap(Self.lines)
+            ))
         sections.append(("Secrets", secretsAdded.map { "  + \($0)" } + secretsRemoved.map { "  - \($0)" }))
         return sections.filter { !$0.1.isEmpty }
             .map { "\($0.0):\n" + $0.1.joined(separator: "\n") + "\n" }

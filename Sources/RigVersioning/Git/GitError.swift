@@ -32,7 +32,7 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
     public var operation: String {
         switch self {
         case .notFound(let op, _), .ambiguous(let op, _), .alreadyExists(let op, _),
-             .concurrentUpdate(let op, _), .invalidSpec(let op, _), .failed(let op, _, _):
+            .concurrentUpdate(let op, _), .invalidSpec(let op, _), .failed(let op, _, _):
             return op
         }
     }
@@ -41,7 +41,7 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .notFound(_, let m), .ambiguous(_, let m), .alreadyExists(_, let m),
-             .concurrentUpdate(_, let m), .invalidSpec(_, let m), .failed(_, _, let m):
+            .concurrentUpdate(_, let m), .invalidSpec(_, let m), .failed(_, _, let m):
             return m
         }
     }

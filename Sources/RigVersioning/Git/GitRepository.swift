@@ -42,7 +42,8 @@ final class GitRepository {
         try gitCheck(
             git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
             "prepare repository options")
-        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+        options.flags =
+            GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
             | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
         var out: OpaquePointer?
         let code = initialBranch.withCString { branch -> Int32 in

@@ -6,7 +6,8 @@ public struct ObjectID: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// Accepts a full 40-character hex id; use `revparse` for short ids.
     public init?(hex: String) {
-        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }) else {
+        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) })
+        else {
             return nil
         }
         self.hex = hex.lowercased()

@@ -33,7 +33,7 @@ enum RecordedFiles {
         guard !path.hasPrefix("/") else { throw RevisionStoreError.invalidPath(path) }
         let components = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
         guard !components.isEmpty,
-              !components.contains(where: { $0 == ".." || $0.lowercased() == ".git" })
+            !components.contains(where: { $0 == ".." || $0.lowercased() == ".git" })
         else { throw RevisionStoreError.invalidPath(path) }
         return components.joined(separator: "/")
     }
@@ -44,8 +44,8 @@ enum RecordedFiles {
         guard content.range(of: Data("<<<<<<< ".utf8)) != nil else { return nil }
         let lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("<<<<<<< ") }),
-              let middle = lines[start...].firstIndex(where: { $0.hasPrefix("=======") }),
-              lines[middle...].contains(where: { $0.hasPrefix(">>>>>>> ") })
+            let middle = lines[start...].firstIndex(where: { $0.hasPrefix("=======") }),
+            lines[middle...].contains(where: { $0.hasPrefix(">>>>>>> ") })
         else { return nil }
         return start + 1
     }

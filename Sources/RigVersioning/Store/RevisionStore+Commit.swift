@@ -67,7 +67,7 @@ extension RevisionStore {
             let commit = try repository.commitInfo(head)
             let stored = try repository.lookupTree(commit.tree).blobIDs()
             guard stored.map(\.path) == wanted.map(\.path), stored.map(\.id) == wanted.map(\.id),
-                  Set(stored.filter(\.executable).map(\.path)) == executables
+                Set(stored.filter(\.executable).map(\.path)) == executables
             else { return nil }
             return Revision(commit)
         }

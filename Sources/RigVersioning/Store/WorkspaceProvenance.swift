@@ -44,8 +44,8 @@ public struct WorkspaceProvenance: Sendable, Hashable {
     /// be read (e.g. owned by another user): provenance is informative, never a reason to fail.
     public static func inspect(directory: URL) -> WorkspaceProvenance? {
         guard let gitDir = try? GitRepository.discover(from: directory.path),
-              let repository = try? GitRepository.open(at: gitDir),
-              repository.workdir != nil
+            let repository = try? GitRepository.open(at: gitDir),
+            repository.workdir != nil
         else { return nil }
         let head: ObjectID?
         let changed: [String]

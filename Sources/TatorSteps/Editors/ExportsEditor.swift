@@ -39,7 +39,8 @@ public struct ExportsEditor: Sendable, Hashable {
         var placed = Set<String>()
         for entry in entries {
             guard let path = Self.exportedPath(entry.joined(separator: "\n")),
-                  let owned = exports.first(where: { Self.normalize($0.path) == path }) else {
+                let owned = exports.first(where: { Self.normalize($0.path) == path })
+            else {
                 output.append(contentsOf: entry)
                 continue
             }

@@ -180,12 +180,17 @@ struct ScalarSlot: Hashable {
         var exponent = false
         var previous: Character = " "
         for c in s {
-            if c.isASCII, c.isNumber { digits += 1 }
-            else if c == "_" {}
-            else if c == "." { dots += 1 }
-            else if c == "e" || c == "E", !exponent, digits > 0 { exponent = true }
-            else if (c == "+" || c == "-"), previous == "e" || previous == "E" {}
-            else { return false }
+            if c.isASCII, c.isNumber {
+                digits += 1
+            } else if c == "_" {
+            } else if c == "." {
+                dots += 1
+            } else if c == "e" || c == "E", !exponent, digits > 0 {
+                exponent = true
+            } else if c == "+" || c == "-", previous == "e" || previous == "E" {
+            } else {
+                return false
+            }
             previous = c
         }
         return digits > 0 && dots <= 1

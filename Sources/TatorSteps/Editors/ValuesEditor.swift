@@ -51,7 +51,8 @@ public enum ValuesEditError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .notAScalar(let path, let line):
-            return "values.yaml line \(line): '\(path)' holds a mapping, list or block of text, not a single value; rig only sets single values"
+            return
+                "values.yaml line \(line): '\(path)' holds a mapping, list or block of text, not a single value; rig only sets single values"
         case .alias(let path, let line):
             return "values.yaml line \(line): '\(path)' is an alias of another key; set the key that defines the anchor instead"
         case .cannotAddUnder(let path, let line):
@@ -175,14 +176,14 @@ struct YAMLOutline {
     }
 
     mutating func replaceValue(of entry: Entry, with value: String) throws(ValuesEditError) {
-        let where_ = entry.path.joined(separator: ".")
+        let dottedPath = entry.path.joined(separator: ".")
         guard let slot = ScalarSlot(lines[entry.line], valueStart: entry.valueStart) else {
-            throw .notAScalar(path: where_, line: entry.line + 1)
+            throw .notAScalar(path: dottedPath, line: entry.line + 1)
         }
-        if slot.isAlias { throw .alias(path: where_, line: entry.line + 1) }
-        if slot.isBlockScalarHeader || slot.isFlowCollection { throw .notAScalar(path: where_, line: entry.line + 1) }
+        if slot.isAlias { throw .alias(path: dottedPath, line: entry.line + 1) }
+        if slot.isBlockScalarHeader || slot.isFlowCollection { throw .notAScalar(path: dottedPath, line: entry.line + 1) }
         if slot.isEmpty, !children(of: entry).isEmpty || nextLineIsItem(after: entry) {
-            throw .notAScalar(path: where_, line: entry.line + 1)
+            throw .notAScalar(path: dottedPath, line: entry.line + 1)
         }
         lines[entry.line] = slot.replacing(with: value)
     }
@@ -192,7 +193,10 @@ struct YAMLOutline {
         while i < lines.count {
             let chars = Array(lines[i])
             let indent = chars.prefix { $0 == " " }.count
-            if indent == chars.count || chars[indent] == "#" { i += 1; continue }
+            if indent == chars.count || chars[indent] == "#" {
+                i += 1
+                continue
+            }
             return indent >= entry.indent && chars[indent] == "-"
         }
         return false
@@ -213,7 +217,8 @@ struct YAMLOutline {
         var indent: Int
         if let parent {
             guard let slot = ScalarSlot(lines[parent.line], valueStart: parent.valueStart), slot.isEmpty || slot.isNullLike,
-                  !nextLineIsItem(after: parent) else {
+                !nextLineIsItem(after: parent)
+            else {
                 throw .cannotAddUnder(path: path.joined(separator: "."), line: parent.line + 1)
             }
             insertAt = lastLine(of: parent) + 1

@@ -13,7 +13,8 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
         var result: UInt32 = 0
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part == "0" || part.first != "0", let byte = UInt32(part), byte <= 255 else { return nil }
+                part == "0" || part.first != "0", let byte = UInt32(part), byte <= 255
+            else { return nil }
             result = result << 8 | byte
         }
         value = result
@@ -50,7 +51,8 @@ public struct IPv4Network: Sendable, Hashable, CustomStringConvertible {
             self.init(address: address, prefixLength: ones)
         } else {
             guard !suffix.isEmpty, suffix.count <= 2, suffix.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let length = Int(suffix), (0...32).contains(length) else { return nil }
+                let length = Int(suffix), (0...32).contains(length)
+            else { return nil }
             self.init(address: address, prefixLength: length)
         }
     }

@@ -28,8 +28,10 @@ public struct NetworkPlan: Sendable, Hashable {
     public var nfsServer: String
     public var nodes: [Node]
 
-    public init(lanCIDR: String, rangeStart: String = "", rangeStop: String = "", loadBalancerIp: String,
-                dhcpRange: String = "", nfsServer: String = "", nodes: [Node] = []) {
+    public init(
+        lanCIDR: String, rangeStart: String = "", rangeStop: String = "", loadBalancerIp: String,
+        dhcpRange: String = "", nfsServer: String = "", nodes: [Node] = []
+    ) {
         self.lanCIDR = lanCIDR
         self.rangeStart = rangeStart
         self.rangeStop = rangeStop

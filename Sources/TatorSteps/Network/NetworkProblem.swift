@@ -30,7 +30,8 @@ public enum NetworkProblem: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .invalidAddress(let input, _), .invalidNetwork(let input, _), .invalidRange(let input, _): return input
         case .rangeReversed, .rangeOutsideLAN, .rangeHoldsReservedAddress, .rangeOverlapsDHCP,
-             .rangeHoldsNodeAddress, .rangeHoldsMasterAddress: return "metallbRangeStart"
+            .rangeHoldsNodeAddress, .rangeHoldsMasterAddress:
+            return "metallbRangeStart"
         case .dhcpRangeReversed: return "dhcpRange"
         case .loadBalancerOutsideRange, .loadBalancerIsNodeAddress: return "loadBalancerIp"
         case .nodeOutsideLAN: return "lanCIDR"
@@ -54,7 +55,8 @@ public enum NetworkProblem: Sendable, Hashable, CustomStringConvertible {
             return "loadBalancerIp \(lb) is outside the MetalLB range \(range); MetalLB can only assign addresses of its range "
                 + "(set metallbRangeStart/metallbRangeStop around it, or leave both empty to use exactly the load-balancer IP)"
         case .rangeOutsideLAN(let range, let lan):
-            return "the MetalLB range \(range) is not inside the LAN \(lan); MetalLB answers ARP on the LAN only, so pick addresses of \(lan)"
+            return
+                "the MetalLB range \(range) is not inside the LAN \(lan); MetalLB answers ARP on the LAN only, so pick addresses of \(lan)"
         case .rangeHoldsReservedAddress(let range, let address, let which, let lan):
             return "the MetalLB range \(range) holds \(address), the \(which) address of \(lan), which no host can use; narrow the range"
         case .rangeOverlapsDHCP(let range, let dhcp):

@@ -23,12 +23,14 @@ public struct ArgoStep: StepType {
         let ensures = [
             .namespace("argo"),
             .manifest("Argo \(profile.argoVersion) is applied", url: url, marker: "argo-manifest", namespace: "argo"),
-            Ensure("workflows may run as default:default (rolebinding default-admin)",
-                   check: "kubectl get rolebinding default-admin -n default",
-                   apply: "kubectl create rolebinding default-admin --clusterrole=admin --serviceaccount=default:default -n default"),
-            Ensure("Argo's pods are Running and Ready",
-                   check: "rig_pods_ready -n argo",
-                   apply: "rig_wait \(p.seconds("readyTimeout")) \"Argo's pods (kubectl -n argo get pods)\" rig_pods_ready -n argo"),
+            Ensure(
+                "workflows may run as default:default (rolebinding default-admin)",
+                check: "kubectl get rolebinding default-admin -n default",
+                apply: "kubectl create rolebinding default-admin --clusterrole=admin --serviceaccount=default:default -n default"),
+            Ensure(
+                "Argo's pods are Running and Ready",
+                check: "rig_pods_ready -n argo",
+                apply: "rig_wait \(p.seconds("readyTimeout")) \"Argo's pods (kubectl -n argo get pods)\" rig_pods_ready -n argo"),
         ]
         return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "is Argo installed?", action: "install Argo")
     }

@@ -19,8 +19,11 @@ public struct BuildStep: StepType {
         .init("buildTimeout", .duration, default: "3h", description: "Time limit of make cluster (image builds dominate)"),
         .init("podsReadyTimeout", .duration, default: "30m", description: "How long pods may take to become Ready"),
         .init("loginPath", .string, default: "/", description: "Path requested to see the login page"),
-        .init("buildDependencies", .bool, default: "true",
-              description: "Install the tutorial's build tools on the master (git, make, python3 with PyYAML, sphinx, node/npm; pip: mako, progressbar2, sphinx-rtd-theme, recommonmark)"),
+        .init(
+            "buildDependencies", .bool, default: "true",
+            description:
+                "Install the tutorial's build tools on the master (git, make, python3 with PyYAML, sphinx, node/npm; pip: mako, progressbar2, sphinx-rtd-theme, recommonmark)"
+        ),
     ])
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
@@ -31,7 +34,8 @@ public struct BuildStep: StepType {
         let ip = try p.required("loadBalancerIp")
         let release = p.string("release")
         let kube = [ScriptBuilder.kubeconfig]
-        let login = "curl -sSL --max-time 20 --resolve \(q("\(domain):80:\(ip)")) \(q("http://\(domain)\(p.string("loginPath"))")) | grep -qi login"
+        let login =
+            "curl -sSL --max-time 20 --resolve \(q("\(domain):80:\(ip)")) \(q("http://\(domain)\(p.string("loginPath"))")) | grep -qi login"
         let verified = [
             Ensure("the Helm release \(release) is installed", check: "helm list --short | grep -qx \(q(release))", apply: ""),
             Ensure("every pod is Running and Ready", check: "rig_pods_ready --all-namespaces", apply: ""),
@@ -40,15 +44,18 @@ public struct BuildStep: StepType {
         var actions: [TaskPlan.Action] = []
         if p.bool("buildDependencies") {
             let deps: [Ensure] = [
-                .packages("the build tools are installed", ["git", "make", "python3-pip", "python3-yaml", "python3-sphinx", "nodejs", "npm"]),
-                Ensure("the Python build modules are installed",
-                       check: "pip3 show mako progressbar2 sphinx-rtd-theme recommonmark",
-                       apply: "pip3 install mako progressbar2 sphinx-rtd-theme recommonmark"),
+                .packages(
+                    "the build tools are installed", ["git", "make", "python3-pip", "python3-yaml", "python3-sphinx", "nodejs", "npm"]),
+                Ensure(
+                    "the Python build modules are installed",
+                    check: "pip3 show mako progressbar2 sphinx-rtd-theme recommonmark",
+                    apply: "pip3 install mako progressbar2 sphinx-rtd-theme recommonmark"),
             ]
             actions.append(.run(Command(ScriptBuilder.apply(deps), become: true, summary: "install the build tools")))
         }
         let log = "\(TatorLayout.stateDirectory)/make-cluster.log"
-        let build = ScriptBuilder.script("""
+        let build = ScriptBuilder.script(
+            """
             explain() {
             \(BuildDiagnosis.script)
             }
@@ -65,9 +72,13 @@ public struct BuildStep: StepType {
               fi
             fi
             """, preamble: kube)
-        actions.append(.run(Command(build, become: true, pseudoTerminal: true, workingDirectory: dir,
-                                    timeout: .seconds(max(p.seconds("buildTimeout"), 60)), summary: "make cluster in \(dir)")))
-        let verify = ScriptBuilder.script("""
+        actions.append(
+            .run(
+                Command(
+                    build, become: true, pseudoTerminal: true, workingDirectory: dir,
+                    timeout: .seconds(max(p.seconds("buildTimeout"), 60)), summary: "make cluster in \(dir)")))
+        let verify = ScriptBuilder.script(
+            """
             if ! rig_wait \(p.seconds("podsReadyTimeout")) 'every pod to be Running and Ready' rig_pods_ready --all-namespaces; then
               kubectl get pods --all-namespaces -o wide >&2 || true
               echo 'rig: hint: Pending pods usually lack a node with the label they select (webServer/dbServer/cpuWorker=yes) or an unbound claim (check the nfs-client storage class); ImagePullBackOff means a node cannot pull from the registry (insecure registry entry, dockerRegistry/systemImageRepo not localhost)' >&2
@@ -77,9 +88,13 @@ public struct BuildStep: StepType {
               || rig_fail 'the login page does not answer at http://\(domain)/ on \(ip): check the nginx-svc service got \(ip) (kubectl get svc nginx-svc) and that MetalLB runs'
             echo 'rig: Tator answers at http://\(domain)/'
             """, preamble: kube)
-        actions.append(.run(Command(verify, become: true, timeout: .seconds(p.seconds("podsReadyTimeout") + 600),
-                                    summary: "verify the pods and the login page")))
-        return TaskPlan(check: Command(ScriptBuilder.check(verified, preamble: kube), become: true, summary: "is Tator already up?"),
-                        actions: actions)
+        actions.append(
+            .run(
+                Command(
+                    verify, become: true, timeout: .seconds(p.seconds("podsReadyTimeout") + 600),
+                    summary: "verify the pods and the login page")))
+        return TaskPlan(
+            check: Command(ScriptBuilder.check(verified, preamble: kube), become: true, summary: "is Tator already up?"),
+            actions: actions)
     }
 }

@@ -17,17 +17,22 @@ public struct CheckoutStep: StepType {
     public let schema = ParameterSchema([
         CommonParameters.tatorDir,
         .init("repository", .string, default: "https://github.com/cvisionai/tator.git", description: "Git URL of Tator"),
-        .init("ref", .string, default: "0.2.12", description: "Tag or commit to check out (0.2.12 is the last tag with the kubeadm tutorial)"),
-        .init("source", .string, default: "",
-              description: "A folder or tarball on the machine running rig to upload instead of cloning (offline machines)"),
+        .init(
+            "ref", .string, default: "0.2.12", description: "Tag or commit to check out (0.2.12 is the last tag with the kubeadm tutorial)"),
+        .init(
+            "source", .string, default: "",
+            description: "A folder or tarball on the machine running rig to upload instead of cloning (offline machines)"),
     ])
 
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
         let rendered = RenderedParameters(step: step, context: context)
         guard let source = rendered.string("source"), !source.isEmpty else { return [] }
         guard FileManager.default.fileExists(atPath: source) else {
-            return [.error("tatorSource '\(source)' does not exist on this machine", at: rendered.location("source"),
-                           hint: "give the path of a Tator checkout (a folder) or a tarball of one, or leave tatorSource empty to clone")]
+            return [
+                .error(
+                    "tatorSource '\(source)' does not exist on this machine", at: rendered.location("source"),
+                    hint: "give the path of a Tator checkout (a folder) or a tarball of one, or leave tatorSource empty to clone")
+            ]
         }
         return []
     }
@@ -38,8 +43,9 @@ public struct CheckoutStep: StepType {
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let p = Parameters(invocation, schema)
         if !p.string("source").isEmpty {
-            return uploadPlan(p, digest: "<sha256 of \(p.string("source")), computed at run time>",
-                              archive: Array("(a tar archive of \(p.string("source")), made at run time)\n".utf8))
+            return uploadPlan(
+                p, digest: "<sha256 of \(p.string("source")), computed at run time>",
+                archive: Array("(a tar archive of \(p.string("source")), made at run time)\n".utf8))
         }
         return try gitPlan(p)
     }
@@ -65,7 +71,8 @@ public struct CheckoutStep: StepType {
             "! git -C \(q(dir)) submodule status --recursive | grep -q '^[-+U]'",
         ]
         let check = ScriptBuilder.check([Ensure("\(dir) is at \(ref) with its submodules", checks: atRef, apply: "")])
-        let apply = ScriptBuilder.script("""
+        let apply = ScriptBuilder.script(
+            """
             command -v git >/dev/null || rig_apt install git
             if [ ! -d \(q(dir + "/.git")) ]; then
               git clone \(q(repository)) \(q(dir))
@@ -77,15 +84,17 @@ public struct CheckoutStep: StepType {
               || rig_fail 'cannot check out \(ref) in \(dir): local changes are in the way (git -C \(dir) status)'
             git -C \(q(dir)) submodule update --init --recursive
             """)
-        return TaskPlan(check: Command(check, become: true, summary: "is \(dir) at \(ref)?"),
-                        Command(apply, become: true, summary: "clone \(repository) at \(ref) into \(dir)"))
+        return TaskPlan(
+            check: Command(check, become: true, summary: "is \(dir) at \(ref)?"),
+            Command(apply, become: true, summary: "clone \(repository) at \(ref) into \(dir)"))
     }
 
     func uploadPlan(_ p: Parameters, digest: String, archive: [UInt8]) -> TaskPlan {
         let q = Shell.quote
         let dir = p.string("tatorDir")
         let markerPath = dir + "/" + Self.marker
-        let unpack = ScriptBuilder.script("""
+        let unpack = ScriptBuilder.script(
+            """
             keep=$(mktemp -d)
             [ -f \(q(dir + "/helm/tator/values.yaml")) ] && cp -p \(q(dir + "/helm/tator/values.yaml")) "$keep/"
             rm -rf \(q(dir + ".rig-new"))

@@ -15,14 +15,19 @@ public struct DuckDNSStep: StepType {
         .init("domain", .string, required: true, description: "The DuckDNS name, e.g. mysite.duckdns.org"),
         .init("loadBalancerIp", .ip, required: true, description: "The address the name should resolve to"),
         .init("token", .string, default: "", description: "The DuckDNS account token (a secret); empty: the step is skipped", secret: true),
-        .init("endpoint", .string, default: "https://www.duckdns.org/update", description: "The update API (the lab points this at its stand-in)"),
+        .init(
+            "endpoint", .string, default: "https://www.duckdns.org/update",
+            description: "The update API (the lab points this at its stand-in)"),
     ])
 
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
         let rendered = RenderedParameters(step: step, context: context)
         guard let domain = rendered.string("domain"), !domain.hasSuffix(".duckdns.org") else { return [] }
-        return [.warning("domain '\(domain)' is not a DuckDNS name (…​.duckdns.org); step '\(step.id)' will not update it",
-                         at: rendered.location("domain"), hint: "point your own DNS at the load-balancer IP instead")]
+        return [
+            .warning(
+                "domain '\(domain)' is not a DuckDNS name (…​.duckdns.org); step '\(step.id)' will not update it",
+                at: rendered.location("domain"), hint: "point your own DNS at the load-balancer IP instead")
+        ]
     }
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
@@ -39,7 +44,8 @@ public struct DuckDNSStep: StepType {
         }
         let subdomain = String(domain.dropLast(".duckdns.org".count))
         let resolves = "[ \"$(getent ahostsv4 \(q(domain)) | awk '{ print $1; exit }')\" = \(q(ip)) ]"
-        let script = ScriptBuilder.script("""
+        let script = ScriptBuilder.script(
+            """
             token=\(q(token))
             [[ $token =~ ^[A-Za-z0-9-]+$ ]] || rig_fail 'the DuckDNS token holds unexpected characters; copy it again from duckdns.org'
             reply=$(printf 'url = "%s?domains=%s&token=%s&ip=%s&verbose=true"\\n' \(q(p.string("endpoint"))) \(q(subdomain)) "$token" \(q(ip)) \\
@@ -55,7 +61,8 @@ public struct DuckDNSStep: StepType {
               echo 'rig: warning: \(domain) does not resolve to \(ip) from here yet. DNS answers take a while to spread; routers with DNS-rebind protection also drop public names that point at private addresses: then add a local DNS entry or an /etc/hosts line.' >&2
             fi
             """)
-        return TaskPlan(check: Command(resolves, summary: "does \(domain) already resolve to \(ip)?"),
-                        Command(script, summary: "update \(domain) → \(ip) at DuckDNS"))
+        return TaskPlan(
+            check: Command(resolves, summary: "does \(domain) already resolve to \(ip)?"),
+            Command(script, summary: "update \(domain) → \(ip) at DuckDNS"))
     }
 }

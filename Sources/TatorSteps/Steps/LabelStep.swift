@@ -35,6 +35,7 @@ public struct LabelStep: StepType {
                     },
                 apply: "kubectl label nodes \(Shell.quote(node)) \(pairs.joined(separator: " ")) --overwrite")
         }
-        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled?", action: "label the nodes")
+        return ScriptBuilder.plan(
+            ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled?", action: "label the nodes")
     }
 }

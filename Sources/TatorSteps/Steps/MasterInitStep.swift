@@ -13,11 +13,17 @@ public struct MasterInitStep: StepType {
 
     public let schema = ParameterSchema([
         CommonParameters.profile,
-        .init("advertiseAddress", .string, default: "", description: "API server address; empty: the master's inventory address (must be its LAN IP)"),
-        .init("podCIDR", .cidr, default: "10.217.0.0/16", description: "Pod network; Cilium as the tutorial sets it up expects 10.217.0.0/16"),
-        .init("adminUser", .string, default: "", description: "User who gets ~/.kube/config; empty: the inventory user of the master (none when root)"),
-        .init("untaint", .oneOf(["auto", "yes", "no"]), default: "auto",
-              description: "Allow pods on the master; auto: when any of its labels is yes (it then serves Tator pods)"),
+        .init(
+            "advertiseAddress", .string, default: "",
+            description: "API server address; empty: the master's inventory address (must be its LAN IP)"),
+        .init(
+            "podCIDR", .cidr, default: "10.217.0.0/16", description: "Pod network; Cilium as the tutorial sets it up expects 10.217.0.0/16"),
+        .init(
+            "adminUser", .string, default: "",
+            description: "User who gets ~/.kube/config; empty: the inventory user of the master (none when root)"),
+        .init(
+            "untaint", .oneOf(["auto", "yes", "no"]), default: "auto",
+            description: "Allow pods on the master; auto: when any of its labels is yes (it then serves Tator pods)"),
         .init("cniManifest", .string, default: "", description: "A CNI manifest URL to apply instead of the profile's Cilium"),
         .init("readyTimeout", .duration, default: "10m", description: "How long to wait for the master to become Ready"),
     ])
@@ -31,64 +37,80 @@ public struct MasterInitStep: StepType {
         let address = p.string("advertiseAddress").isEmpty ? host.address : p.string("advertiseAddress")
         let podCIDR = p.string("podCIDR")
         let adminUser = p.string("adminUser").isEmpty ? (host.user ?? "root") : p.string("adminUser")
-        let untaint: Bool = switch p.string("untaint") {
-        case "yes": true
-        case "no": false
-        default: TatorLayout.labels.contains { LabelCoverage.isYes(host.labels[$0]) }
-        }
+        let untaint: Bool =
+            switch p.string("untaint") {
+            case "yes": true
+            case "no": false
+            default: TatorLayout.labels.contains { LabelCoverage.isYes(host.labels[$0]) }
+            }
         let timeout = p.seconds("readyTimeout")
 
         var ensures: [Ensure] = [
-            Ensure("the control plane is initialised and its API answers",
-                   checks: ["[ -f /etc/kubernetes/admin.conf ]", "kubectl get nodes"],
-                   apply: """
-                   if [ ! -f /etc/kubernetes/admin.conf ]; then
-                     # --skip-token-print and the filter keep the bootstrap token out of the log; workers get fresh tokens.
-                     kubeadm init --apiserver-advertise-address=\(q(address)) --pod-network-cidr=\(q(podCIDR)) --node-name=\(q(node))\(profile.criSocket.map { " --cri-socket=\($0)" } ?? "") --skip-token-print 2>&1 \\
-                       | sed -E 's/(--token|--certificate-key|--discovery-token-ca-cert-hash)([ =])(<value withheld>|[^ ]+)/\\1\\2<redacted>/g'
-                   fi
-                   rig_wait 300 'the API server on \(address):\(TatorLayout.apiPort) to answer' kubectl get nodes
-                   """),
+            Ensure(
+                "the control plane is initialised and its API answers",
+                checks: ["[ -f /etc/kubernetes/admin.conf ]", "kubectl get nodes"],
+                apply: """
+                    if [ ! -f /etc/kubernetes/admin.conf ]; then
+                      # --skip-token-print and the filter keep the bootstrap token out of the log; workers get fresh tokens.
+                      kubeadm init --apiserver-advertise-address=\(q(address)) --pod-network-cidr=\(q(podCIDR)) --node-name=\(q(node))\(profile.criSocket.map { " --cri-socket=\($0)" } ?? "") --skip-token-print 2>&1 \\
+                        | sed -E 's/(--token|--certificate-key|--discovery-token-ca-cert-hash)([ =])(<value withheld>|[^ ]+)/\\1\\2<redacted>/g'
+                    fi
+                    rig_wait 300 'the API server on \(address):\(TatorLayout.apiPort) to answer' kubectl get nodes
+                    """)
         ]
         if adminUser != "root" {
-            ensures.append(Ensure(
-                "\(adminUser) has a kubeconfig",
-                checks: ["home=$(getent passwd \(q(adminUser)) | cut -d: -f6)", "cmp -s /etc/kubernetes/admin.conf \"$home/.kube/config\""],
-                apply: """
-                home=$(getent passwd \(q(adminUser)) | cut -d: -f6)
-                [ -n "$home" ] || rig_fail 'adminUser \(adminUser) does not exist on \(host.name)'
-                install -d -m 0700 -o \(q(adminUser)) -g "$(id -gn \(q(adminUser)))" "$home/.kube"
-                install -m 0600 -o \(q(adminUser)) -g "$(id -gn \(q(adminUser)))" /etc/kubernetes/admin.conf "$home/.kube/config"
-                """))
+            ensures.append(
+                Ensure(
+                    "\(adminUser) has a kubeconfig",
+                    checks: [
+                        "home=$(getent passwd \(q(adminUser)) | cut -d: -f6)", "cmp -s /etc/kubernetes/admin.conf \"$home/.kube/config\"",
+                    ],
+                    apply: """
+                        home=$(getent passwd \(q(adminUser)) | cut -d: -f6)
+                        [ -n "$home" ] || rig_fail 'adminUser \(adminUser) does not exist on \(host.name)'
+                        install -d -m 0700 -o \(q(adminUser)) -g "$(id -gn \(q(adminUser)))" "$home/.kube"
+                        install -m 0600 -o \(q(adminUser)) -g "$(id -gn \(q(adminUser)))" /etc/kubernetes/admin.conf "$home/.kube/config"
+                        """))
         }
         var cni = Ensure("the pod network (CNI) is installed", check: "true", apply: "")
-        if !p.string("cniManifest").isEmpty || { if case .manifest = profile.cni { return true }; return false }() {
+        if !p.string("cniManifest").isEmpty
+            || {
+                if case .manifest = profile.cni { return true }
+                return false
+            }()
+        {
             var url = p.string("cniManifest")
             if url.isEmpty, case .manifest(let u) = profile.cni { url = u }
             cni = .manifest("the pod network (CNI) is installed", url: url, marker: "cni-applied")
         } else if case .ciliumHelm(let version) = profile.cni {
             cni.checks = ["helm list -n kube-system --short | grep -qx cilium"]
             cni.apply = """
-            helm repo list 2>/dev/null | awk '{ print $1 }' | grep -qx cilium || helm repo add cilium https://helm.cilium.io/
-            helm repo update cilium >/dev/null 2>&1 || helm repo update
-            helm install cilium cilium/cilium --version \(q(version)) --namespace kube-system --set ipam.mode=kubernetes
-            """
+                helm repo list 2>/dev/null | awk '{ print $1 }' | grep -qx cilium || helm repo add cilium https://helm.cilium.io/
+                helm repo update cilium >/dev/null 2>&1 || helm repo update
+                helm install cilium cilium/cilium --version \(q(version)) --namespace kube-system --set ipam.mode=kubernetes
+                """
         }
         ensures.append(cni)
         if untaint {
             let pattern = profile.controlPlaneTaints.map { ereEscape($0) }.joined(separator: "|")
-            ensures.append(Ensure(
-                "pods may run on the master (control-plane taint removed)",
-                check: "! kubectl get node \(q(node)) -o json | grep -Eq '\"key\": *\"(\(pattern))\"'",
-                apply: profile.controlPlaneTaints.map { "kubectl taint nodes \(q(node)) \($0)- 2>/dev/null || true" }.joined(separator: "\n")))
+            ensures.append(
+                Ensure(
+                    "pods may run on the master (control-plane taint removed)",
+                    check: "! kubectl get node \(q(node)) -o json | grep -Eq '\"key\": *\"(\(pattern))\"'",
+                    apply: profile.controlPlaneTaints.map { "kubectl taint nodes \(q(node)) \($0)- 2>/dev/null || true" }.joined(
+                        separator: "\n")))
         }
-        ensures.append(Ensure(
-            "the master node \(node) is Ready",
-            check: "rig_node_ready \(q(node))",
-            apply: "rig_wait \(timeout) 'node \(node) to become Ready (it waits for the CNI pods: kubectl -n kube-system get pods)' rig_node_ready \(q(node))"))
+        ensures.append(
+            Ensure(
+                "the master node \(node) is Ready",
+                check: "rig_node_ready \(q(node))",
+                apply:
+                    "rig_wait \(timeout) 'node \(node) to become Ready (it waits for the CNI pods: kubectl -n kube-system get pods)' rig_node_ready \(q(node))"
+            ))
 
-        return ScriptBuilder.plan(ensures, preamble: [ScriptBuilder.kubeconfig], question: "is the control plane up?",
-                                  action: "initialise the control plane")
+        return ScriptBuilder.plan(
+            ensures, preamble: [ScriptBuilder.kubeconfig], question: "is the control plane up?",
+            action: "initialise the control plane")
     }
 }
 

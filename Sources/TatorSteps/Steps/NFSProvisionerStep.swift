@@ -17,19 +17,19 @@ public struct NFSProvisionerStep: StepType {
     ])
 
     static let testClaim = """
-    apiVersion: v1
-    kind: PersistentVolumeClaim
-    metadata:
-      name: nfs-test
-    spec:
-      accessModes:
-        - ReadWriteMany
-      storageClassName: nfs-client
-      resources:
-        requests:
-          storage: 1Mi
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: nfs-test
+        spec:
+          accessModes:
+            - ReadWriteMany
+          storageClassName: nfs-client
+          resources:
+            requests:
+              storage: 1Mi
 
-    """
+        """
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let p = Parameters(invocation, schema)
@@ -41,19 +41,23 @@ public struct NFSProvisionerStep: StepType {
         let claimFile = "\(TatorLayout.stateDirectory)/nfs-test.yaml"
         let ensures = [
             .namespace("provisioner"),
-            Ensure("the Helm repository \(chart.repositoryName) is known",
-                   check: "helm repo list | awk '{ print $1 }' | grep -qx \(q(chart.repositoryName))",
-                   apply: "helm repo add \(q(chart.repositoryName)) \(q(chart.repositoryURL))\nhelm repo update"),
-            Ensure("the \(chart.release) release serves \(server):\(scratch)",
-                   check: "helm list -n provisioner --short | grep -qx \(q(chart.release))",
-                   apply: """
-                   helm install -n provisioner \(q(chart.release)) \(q(chart.chart)) \\
-                     --set nfs.server=\(q(server)) --set nfs.path=\(q(scratch)) --set storageClass.archiveOnDelete=false
-                   """),
-            Ensure("the nfs-client storage class exists", check: "kubectl get storageclass \(TatorLayout.storageClass)",
-                   apply: "rig_wait 120 'the nfs-client storage class' kubectl get storageclass \(TatorLayout.storageClass)"),
+            Ensure(
+                "the Helm repository \(chart.repositoryName) is known",
+                check: "helm repo list | awk '{ print $1 }' | grep -qx \(q(chart.repositoryName))",
+                apply: "helm repo add \(q(chart.repositoryName)) \(q(chart.repositoryURL))\nhelm repo update"),
+            Ensure(
+                "the \(chart.release) release serves \(server):\(scratch)",
+                check: "helm list -n provisioner --short | grep -qx \(q(chart.release))",
+                apply: """
+                    helm install -n provisioner \(q(chart.release)) \(q(chart.chart)) \\
+                      --set nfs.server=\(q(server)) --set nfs.path=\(q(scratch)) --set storageClass.archiveOnDelete=false
+                    """),
+            Ensure(
+                "the nfs-client storage class exists", check: "kubectl get storageclass \(TatorLayout.storageClass)",
+                apply: "rig_wait 120 'the nfs-client storage class' kubectl get storageclass \(TatorLayout.storageClass)"),
         ]
-        let bindTest = ScriptBuilder.script("""
+        let bindTest = ScriptBuilder.script(
+            """
             \(Shell.heredoc("rig_put \(claimFile) 0644", Self.testClaim))
             kubectl delete pvc nfs-test --ignore-not-found >/dev/null 2>&1 || true
             kubectl apply -f \(claimFile)
@@ -67,10 +71,11 @@ public struct NFSProvisionerStep: StepType {
             echo 'rig: the test claim bound; the nfs-client storage class works'
             """, preamble: [ScriptBuilder.kubeconfig])
         let preamble = [ScriptBuilder.kubeconfig]
-        return TaskPlan(check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "is the provisioner installed?"),
-                        actions: [
-                            .run(Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "install the NFS provisioner")),
-                            .run(Command(bindTest, become: true, summary: "prove a ReadWriteMany claim binds")),
-                        ])
+        return TaskPlan(
+            check: Command(ScriptBuilder.check(ensures, preamble: preamble), become: true, summary: "is the provisioner installed?"),
+            actions: [
+                .run(Command(ScriptBuilder.apply(ensures, preamble: preamble), become: true, summary: "install the NFS provisioner")),
+                .run(Command(bindTest, become: true, summary: "prove a ReadWriteMany claim binds")),
+            ])
     }
 }

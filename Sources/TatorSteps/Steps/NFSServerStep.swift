@@ -53,12 +53,15 @@ public struct NFSServerStep: StepType {
 
         let serverReady: [Ensure] = [
             .packages("the NFS server is installed", ["nfs-kernel-server"]),
-            Ensure("the share and its folders exist, owned by nobody:nogroup with mode 777",
-                   check: "[ -z \"$(for d in \(quoted); do [ -d \"$d\" ] && [ \"$(stat -c '%U:%G %a' \"$d\")\" = 'nobody:nogroup 777' ] || echo \"$d\"; done)\" ]",
-                   apply: "mkdir -p \(quoted)\nchown nobody:nogroup \(quoted)\nchmod 777 \(quoted)"),
+            Ensure(
+                "the share and its folders exist, owned by nobody:nogroup with mode 777",
+                check:
+                    "[ -z \"$(for d in \(quoted); do [ -d \"$d\" ] && [ \"$(stat -c '%U:%G %a' \"$d\")\" = 'nobody:nogroup 777' ] || echo \"$d\"; done)\" ]",
+                apply: "mkdir -p \(quoted)\nchown nobody:nogroup \(quoted)\nchmod 777 \(quoted)"),
         ]
-        let exportsInPlace = Ensure("/etc/exports holds the share and scratch lines",
-                                    check: Shell.heredoc("cmp -s - /etc/exports", exports), apply: "")
+        let exportsInPlace = Ensure(
+            "/etc/exports holds the share and scratch lines",
+            check: Shell.heredoc("cmp -s - /etc/exports", exports), apply: "")
         let exported = paths.map { "showmount -e localhost | grep -q \(Shell.quote("^" + $0 + " "))" }
         let exportsActive = Ensure("the NFS server exports both folders", checks: exported, apply: "")
 
@@ -66,19 +69,26 @@ public struct NFSServerStep: StepType {
         var actions: [TaskPlan.Action] = [
             .run(Command(ScriptBuilder.apply(serverReady), become: true, summary: "install the NFS server and make the share's folders")),
             .upload(FileUpload(path: "/etc/exports", text: exports, mode: 0o644, owner: "root", group: "root", become: true)),
-            .run(Command(ScriptBuilder.script("""
-                exportfs -ra
-                systemctl restart nfs-kernel-server
-                rig_wait 60 'the NFS server to export \(paths.joined(separator: " and "))' bash -c \(Shell.quote(exported.joined(separator: " && ")))
-                """), become: true, summary: "reload the exports and restart the NFS server")),
+            .run(
+                Command(
+                    ScriptBuilder.script(
+                        """
+                        exportfs -ra
+                        systemctl restart nfs-kernel-server
+                        rig_wait 60 'the NFS server to export \(paths.joined(separator: " and "))' bash -c \(Shell.quote(exported.joined(separator: " && ")))
+                        """), become: true, summary: "reload the exports and restart the NFS server")),
         ]
         let server = try CommonParameters.nfsAddress(p)
         for node in CommonParameters.cluster(p).nodes {
             let sees = paths.map { "grep -q \(Shell.quote("^" + $0 + " ")) <<< \"$list\"" }.joined(separator: " && ")
-            actions.append(.run(Command(ScriptBuilder.script("""
-                list=$(showmount -e \(Shell.quote(server)) 2>&1) || rig_fail "node \(node.name) cannot query the NFS server \(server): $list (is nfs-common installed and are ports 111 and 2049 open?)"
-                \(sees) || rig_fail "node \(node.name) does not see \(paths.joined(separator: " and ")) in the exports of \(server): $list (does lanCIDR cover \(node.address)?)"
-                """), delegateTo: node.name, summary: "node \(node.name) sees the exports")))
+            actions.append(
+                .run(
+                    Command(
+                        ScriptBuilder.script(
+                            """
+                            list=$(showmount -e \(Shell.quote(server)) 2>&1) || rig_fail "node \(node.name) cannot query the NFS server \(server): $list (is nfs-common installed and are ports 111 and 2049 open?)"
+                            \(sees) || rig_fail "node \(node.name) does not see \(paths.joined(separator: " and ")) in the exports of \(server): $list (does lanCIDR cover \(node.address)?)"
+                            """), delegateTo: node.name, summary: "node \(node.name) sees the exports")))
         }
         return TaskPlan(check: Command(ScriptBuilder.check(check), become: true, summary: "is the NFS share exported?"), actions: actions)
     }

@@ -39,8 +39,9 @@ public struct PreflightStep: StepType {
             loadBalancerIp: lb, dhcpRange: rendered.string("dhcpRange") ?? "", nfsServer: rendered.string("nfsServer") ?? "",
             nodes: nodes)
         return NetworkValidator.problems(in: plan).map { problem in
-            return Diagnostic(problem.isWarning ? .warning : .error, problem.description, at: rendered.location(problem.input),
-                              hint: "network check of step '\(step.id)': change the workflow input '\(problem.input)' (in your --inputs file)")
+            return Diagnostic(
+                problem.isWarning ? .warning : .error, problem.description, at: rendered.location(problem.input),
+                hint: "network check of step '\(step.id)': change the workflow input '\(problem.input)' (in your --inputs file)")
         }
     }
 
@@ -106,7 +107,9 @@ public struct PreflightStep: StepType {
             lines += ["", "# reach the master and the NFS server"]
             for (role, target) in targets {
                 let port = Cluster.sshPort(target)
-                lines.append("timeout 5 bash -c ': </dev/tcp/\(target.address)/\(port)' 2>/dev/null || problem \(q("cannot reach \(role) \(target.name) at \(target.address):\(port) from here; check cabling, routes and firewalls"))")
+                lines.append(
+                    "timeout 5 bash -c ': </dev/tcp/\(target.address)/\(port)' 2>/dev/null || problem \(q("cannot reach \(role) \(target.name) at \(target.address):\(port) from here; check cabling, routes and firewalls"))"
+                )
             }
         }
         let ports = isMaster ? TatorLayout.masterPorts : TatorLayout.workerPorts
@@ -145,7 +148,9 @@ public struct PreflightStep: StepType {
             "fi",
             "[ \"$changed\" = true ] || echo 'rig.changed=false' >> \"${RIG_OUTPUT:-/dev/null}\"",
         ]
-        return TaskPlan(Command(ScriptBuilder.script(lines.joined(separator: "\n")), become: true,
-                                summary: "preflight checks on \(host.name)"))
+        return TaskPlan(
+            Command(
+                ScriptBuilder.script(lines.joined(separator: "\n")), become: true,
+                summary: "preflight checks on \(host.name)"))
     }
 }

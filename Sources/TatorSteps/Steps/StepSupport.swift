@@ -5,14 +5,20 @@ import RigModel
 enum CommonParameters {
     static let profile = ParameterSchema.Parameter(
         "profile", .oneOf(VersionProfile.names), default: "current",
-        description: "Version profile: `tutorial` (the 2020 versions; Kubernetes 1.17.11 from apt.kubernetes.io, which is gone) or `current` (containerd, Kubernetes 1.24 from pkgs.k8s.io)")
-    static let masterRole = ParameterSchema.Parameter("masterRole", .string, default: "master", description: "Inventory role of the master node")
+        description:
+            "Version profile: `tutorial` (the 2020 versions; Kubernetes 1.17.11 from apt.kubernetes.io, which is gone) or `current` (containerd, Kubernetes 1.24 from pkgs.k8s.io)"
+    )
+    static let masterRole = ParameterSchema.Parameter(
+        "masterRole", .string, default: "master", description: "Inventory role of the master node")
     static let nfsRole = ParameterSchema.Parameter("nfsRole", .string, default: "nfs", description: "Inventory role of the NFS server")
-    static let nodeRoles = ParameterSchema.Parameter("nodeRoles", .list(.string), default: "master,worker",
-                                                     description: "Inventory roles whose hosts are Kubernetes nodes")
-    static let tatorDir = ParameterSchema.Parameter("tatorDir", .path, default: TatorLayout.checkout, description: "The Tator checkout on the master")
-    static let nfsServer = ParameterSchema.Parameter("nfsServer", .string, default: "",
-                                                     description: "IP address of the NFS server; empty: the address of the host with the nfs role")
+    static let nodeRoles = ParameterSchema.Parameter(
+        "nodeRoles", .list(.string), default: "master,worker",
+        description: "Inventory roles whose hosts are Kubernetes nodes")
+    static let tatorDir = ParameterSchema.Parameter(
+        "tatorDir", .path, default: TatorLayout.checkout, description: "The Tator checkout on the master")
+    static let nfsServer = ParameterSchema.Parameter(
+        "nfsServer", .string, default: "",
+        description: "IP address of the NFS server; empty: the address of the host with the nfs role")
 
     static func resolvedProfile(_ p: Parameters) throws -> VersionProfile {
         let name = p.string("profile")

@@ -23,8 +23,9 @@ public struct ValuesStep: StepType {
         .init("metallbRangeStart", .string, default: "", description: "metallb.ipRangeStart; empty: loadBalancerIp"),
         .init("metallbRangeStop", .string, default: "", description: "metallb.ipRangeStop; empty: loadBalancerIp"),
         .init("loadBalancerIp", .ip, required: true, description: "metallb.loadBalancerIp"),
-        .init("prometheusStorageClass", .string, default: TatorLayout.storageClass,
-              description: "Storage class for Prometheus's claim instead of microk8s-hostpath (absent on kubeadm clusters); empty: leave it"),
+        .init(
+            "prometheusStorageClass", .string, default: TatorLayout.storageClass,
+            description: "Storage class for Prometheus's claim instead of microk8s-hostpath (absent on kubeadm clusters); empty: leave it"),
     ])
 
     struct Files {
@@ -50,15 +51,19 @@ public struct ValuesStep: StepType {
         let p = Parameters(invocation, schema)
         let files = files(p)
         let values = try settings(p)
-        let shown = values.settings.map { path, value in
-            "\(path.joined(separator: ".")): \(path == ["dockerPassword"] ? "<secret>" : value)"
-        } + (values.prometheusStorageClass.isEmpty ? [] : ["\(TatorValues.prometheusStorageClassPath.joined(separator: ".")): \(values.prometheusStorageClass) (if present)"])
+        let shown =
+            values.settings.map { path, value in
+                "\(path.joined(separator: ".")): \(path == ["dockerPassword"] ? "<secret>" : value)"
+            }
+            + (values.prometheusStorageClass.isEmpty
+                ? [] : ["\(TatorValues.prometheusStorageClassPath.joined(separator: ".")): \(values.prometheusStorageClass) (if present)"])
         let read = Command(
             "# rig reads \(files.values) (or, when it is missing, \(files.example)) and sets, keeping every other line:\n"
                 + shown.map { "#   " + $0 }.joined(separator: "\n"),
             become: true, summary: "edit values.yaml in rig")
-        let upload = FileUpload(path: files.values, text: "(values.yaml with the settings above; holds dockerPassword)\n",
-                                mode: 0o600, owner: "root", group: "root", become: true, secret: true)
+        let upload = FileUpload(
+            path: files.values, text: "(values.yaml with the settings above; holds dockerPassword)\n",
+            mode: 0o600, owner: "root", group: "root", become: true, secret: true)
         return TaskPlan(actions: [.run(read), .upload(upload)])
     }
 
@@ -68,8 +73,9 @@ public struct ValuesStep: StepType {
         let values = try settings(p)
         let state = try RemoteFiles.read([files.values, files.example], context: context)
         guard let base = state[0].content ?? state[1].content else {
-            throw StepFailure.failed("neither \(files.values) nor \(files.example) exists on \(invocation.host.name); "
-                                     + "is the Tator checkout at \(p.string("tatorDir"))? (tator.checkout makes it)")
+            throw StepFailure.failed(
+                "neither \(files.values) nor \(files.example) exists on \(invocation.host.name); "
+                    + "is the Tator checkout at \(p.string("tatorDir"))? (tator.checkout makes it)")
         }
         let edited: String
         do {

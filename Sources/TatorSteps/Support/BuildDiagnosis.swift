@@ -8,22 +8,46 @@ enum BuildDiagnosis {
     }
 
     static let known: [Known] = [
-        Known(pattern: "kubernetes-charts.storage.googleapis.com",
-              explanation: "the chart still names the Helm 'stable' repository at kubernetes-charts.storage.googleapis.com, deleted on 13 Nov 2020; use a Tator ref from after Nov 2020 (tatorRef) or change the URL in helm/tator/Chart.yaml to https://charts.helm.sh/stable"),
-        Known(pattern: "(no chart version found|can't get a valid version|could not find).*(metallb|redis|metrics-server)",
-              explanation: "Bitnami's chart index keeps only about 6 months of versions, so metallb 0.1.21 / redis 12.2.3 / metrics-server 5.3.3 cannot be resolved; point those dependencies in helm/tator/Chart.yaml at Bitnami's historical index (https://raw.githubusercontent.com/bitnami/charts/eb5f9a9513d987b519f0ecd732e7031241c50328/bitnami) or vendor the charts into helm/tator/charts"),
-        Known(pattern: "helm.min.io",
-              explanation: "MinIO's legacy chart repository helm.min.io may no longer serve minio 8.0.8; vendor the chart or disable minio in values.yaml"),
-        Known(pattern: "input device is not a TTY|Unable to use a TTY",
-              explanation: "a make target needs a terminal (docker run -it / kubectl exec -it); rig runs make cluster under a pseudo-terminal, so check that the transport allocated one"),
-        Known(pattern: "PersistentVolumeClaim is not bound|Service does not have IP address",
-              explanation: "helm waited for storage or the load balancer and rolled back: check the NFS exports (showmount -e <nfsServer>), pv.nfsServer in values.yaml, and that loadBalancerIp lies in the MetalLB range and is free on the LAN"),
-        Known(pattern: "no matches for kind .* in version",
-              explanation: "the chart uses Kubernetes APIs this cluster no longer serves (policy/v1beta1, PodSecurityPolicy, ...); Tator 0.2.x charts need Kubernetes 1.24 or older (profile current pins 1.24)"),
-        Known(pattern: "denied: requested access|connection refused.*5000|http: server gave HTTP response to HTTPS client",
-              explanation: "pushing to the registry failed: the registry must run on the registry host and be listed as insecure on this node (tator.prerequisites does both); check dockerRegistry"),
-        Known(pattern: "No module named|ModuleNotFoundError",
-              explanation: "a Python module the Makefile needs is missing on the master (PyYAML, mako, progressbar2, sphinx): keep buildDependencies on"),
+        Known(
+            pattern: "kubernetes-charts.storage.googleapis.com",
+            explanation:
+                "the chart still names the Helm 'stable' repository at kubernetes-charts.storage.googleapis.com, deleted on 13 Nov 2020; use a Tator ref from after Nov 2020 (tatorRef) or change the URL in helm/tator/Chart.yaml to https://charts.helm.sh/stable"
+        ),
+        Known(
+            pattern: "(no chart version found|can't get a valid version|could not find).*(metallb|redis|metrics-server)",
+            explanation:
+                "Bitnami's chart index keeps only about 6 months of versions, so metallb 0.1.21 / redis 12.2.3 / metrics-server 5.3.3 cannot be resolved; point those dependencies in helm/tator/Chart.yaml at Bitnami's historical index (https://raw.githubusercontent.com/bitnami/charts/eb5f9a9513d987b519f0ecd732e7031241c50328/bitnami) or vendor the charts into helm/tator/charts"
+        ),
+        Known(
+            pattern: "helm.min.io",
+            explanation:
+                "MinIO's legacy chart repository helm.min.io may no longer serve minio 8.0.8; vendor the chart or disable minio in values.yaml"
+        ),
+        Known(
+            pattern: "input device is not a TTY|Unable to use a TTY",
+            explanation:
+                "a make target needs a terminal (docker run -it / kubectl exec -it); rig runs make cluster under a pseudo-terminal, so check that the transport allocated one"
+        ),
+        Known(
+            pattern: "PersistentVolumeClaim is not bound|Service does not have IP address",
+            explanation:
+                "helm waited for storage or the load balancer and rolled back: check the NFS exports (showmount -e <nfsServer>), pv.nfsServer in values.yaml, and that loadBalancerIp lies in the MetalLB range and is free on the LAN"
+        ),
+        Known(
+            pattern: "no matches for kind .* in version",
+            explanation:
+                "the chart uses Kubernetes APIs this cluster no longer serves (policy/v1beta1, PodSecurityPolicy, ...); Tator 0.2.x charts need Kubernetes 1.24 or older (profile current pins 1.24)"
+        ),
+        Known(
+            pattern: "denied: requested access|connection refused.*5000|http: server gave HTTP response to HTTPS client",
+            explanation:
+                "pushing to the registry failed: the registry must run on the registry host and be listed as insecure on this node (tator.prerequisites does both); check dockerRegistry"
+        ),
+        Known(
+            pattern: "No module named|ModuleNotFoundError",
+            explanation:
+                "a Python module the Makefile needs is missing on the master (PyYAML, mako, progressbar2, sphinx): keep buildDependencies on"
+        ),
     ]
 
     /// Bash that prints every matching explanation for the log at `$1`.

@@ -33,8 +33,10 @@ struct Ensure: Sendable, Hashable {
     static func file(_ path: String, mode: String = "0644", content: String, then followUp: String = "") -> Ensure {
         Ensure(
             "\(path) is in place",
-            checks: [Shell.heredoc("cmp -s - \(Shell.quote(path))", content),
-                     "[ \"$(stat -c %a \(Shell.quote(path)))\" = \(String(mode.drop { $0 == "0" })) ]"],
+            checks: [
+                Shell.heredoc("cmp -s - \(Shell.quote(path))", content),
+                "[ \"$(stat -c %a \(Shell.quote(path)))\" = \(String(mode.drop { $0 == "0" })) ]",
+            ],
             apply: Shell.heredoc("rig_put \(Shell.quote(path)) \(mode)", content) + (followUp.isEmpty ? "" : "\n" + followUp)
         )
     }
@@ -49,8 +51,11 @@ struct Ensure: Sendable, Hashable {
     static func manifest(_ what: String, url: String, marker: String, namespace: String? = nil) -> Ensure {
         let path = "\(TatorLayout.stateDirectory)/\(marker)"
         let q = Shell.quote
-        return Ensure(what, check: "grep -qxF \(q(url)) \(path)",
-                      apply: "kubectl apply \(namespace.map { "-n \($0) " } ?? "")-f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(path)")
+        return Ensure(
+            what, check: "grep -qxF \(q(url)) \(path)",
+            apply:
+                "kubectl apply \(namespace.map { "-n \($0) " } ?? "")-f \(q(url))\nmkdir -p \(TatorLayout.stateDirectory)\necho \(q(url)) > \(path)"
+        )
     }
 
     /// Debian packages installed (at a version when given as `name=version`), some held.

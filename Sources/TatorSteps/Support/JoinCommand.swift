@@ -32,9 +32,10 @@ struct JoinCommand: Sendable, Hashable, CustomStringConvertible {
         }
         // A bootstrap token is `[a-z0-9]{6}.[a-z0-9]{16}`.
         guard let endpoint, let token, !hashes.isEmpty,
-              token.wholeMatch(of: /[a-z0-9]{6}\.[a-z0-9]{16}/) != nil,
-              hashes.allSatisfy({ $0.wholeMatch(of: /sha256:[0-9a-f]{64}/) != nil }),
-              endpoint.wholeMatch(of: /[A-Za-z0-9.\-\[\]:]+/) != nil else { return nil }
+            token.wholeMatch(of: /[a-z0-9]{6}\.[a-z0-9]{16}/) != nil,
+            hashes.allSatisfy({ $0.wholeMatch(of: /sha256:[0-9a-f]{64}/) != nil }),
+            endpoint.wholeMatch(of: /[A-Za-z0-9.\-\[\]:]+/) != nil
+        else { return nil }
         self.endpoint = endpoint
         self.token = token
         self.caCertHashes = hashes
@@ -45,21 +46,21 @@ struct JoinCommand: Sendable, Hashable, CustomStringConvertible {
     /// A `JoinConfiguration` for `kubeadm join --config`, so the token never appears on a command line.
     func configuration(apiVersion: String, nodeName: String, nodeIP: String?, criSocket: String? = nil) -> String {
         var yaml = """
-        apiVersion: \(apiVersion)
-        kind: JoinConfiguration
-        discovery:
-          bootstrapToken:
-            apiServerEndpoint: "\(endpoint)"
-            token: "\(token)"
-            caCertHashes:
+            apiVersion: \(apiVersion)
+            kind: JoinConfiguration
+            discovery:
+              bootstrapToken:
+                apiServerEndpoint: "\(endpoint)"
+                token: "\(token)"
+                caCertHashes:
 
-        """
+            """
         for hash in caCertHashes { yaml += "      - \"\(hash)\"\n" }
         yaml += """
-        nodeRegistration:
-          name: "\(nodeName)"
+            nodeRegistration:
+              name: "\(nodeName)"
 
-        """
+            """
         if let criSocket { yaml += "  criSocket: \"\(criSocket)\"\n" }
         if let nodeIP {
             yaml += "  kubeletExtraArgs:\n    node-ip: \"\(nodeIP)\"\n"

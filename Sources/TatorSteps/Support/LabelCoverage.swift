@@ -42,25 +42,32 @@ public enum LabelCoverage {
         for node in nodes {
             for label in labelNames {
                 guard let value = node.labels[label] else {
-                    out.append(.warning("node \(node.name) has no \(label) label; rig labels it \(label)=no", at: location,
-                                        hint: "add `\(label): \"yes\"` or `\"no\"` under the host's labels in the inventory"))
+                    out.append(
+                        .warning(
+                            "node \(node.name) has no \(label) label; rig labels it \(label)=no", at: location,
+                            hint: "add `\(label): \"yes\"` or `\"no\"` under the host's labels in the inventory"))
                     continue
                 }
                 if !isYes(value), !isNo(value) {
-                    out.append(.error("node \(node.name) has \(label)=\(value); Tator's chart matches only \"yes\"", at: location,
-                                      hint: "write \"yes\" or \"no\""))
+                    out.append(
+                        .error(
+                            "node \(node.name) has \(label)=\(value); Tator's chart matches only \"yes\"", at: location,
+                            hint: "write \"yes\" or \"no\""))
                 }
             }
         }
         for (label, selects) in required where !nodes.contains(where: { isYes($0.labels[label]) }) {
-            out.append(.error("no node has \(label)=yes, so \(selects) would stay Pending", at: location,
-                              hint: "set `\(label): \"yes\"` on at least one host's labels in the inventory"))
+            out.append(
+                .error(
+                    "no node has \(label)=yes, so \(selects) would stay Pending", at: location,
+                    hint: "set `\(label): \"yes\"` on at least one host's labels in the inventory"))
         }
         let databases = nodes.filter { isYes($0.labels["dbServer"]) }
         if databases.count > 1 {
-            out.append(.warning(
-                "\(databases.count) nodes have dbServer=yes (\(databases.map(\.name).joined(separator: ", "))); the database data lives in a hostPath folder on one node's disk, so postgis could move to a node without its data",
-                at: location, hint: "label exactly one node dbServer=yes, best the NFS server"))
+            out.append(
+                .warning(
+                    "\(databases.count) nodes have dbServer=yes (\(databases.map(\.name).joined(separator: ", "))); the database data lives in a hostPath folder on one node's disk, so postgis could move to a node without its data",
+                    at: location, hint: "label exactly one node dbServer=yes, best the NFS server"))
         }
         return out
     }

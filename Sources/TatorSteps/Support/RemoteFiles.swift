@@ -15,17 +15,19 @@ enum RemoteFiles {
         let script = paths.enumerated().map { index, path in
             let p = Shell.quote(path)
             return """
-            if [ -f \(p) ]; then
-              printf 'file\(index)=%s\\n' "$(base64 -w0 < \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
-              printf 'mode\(index)=%s\\n' "$(stat -c %a \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
-            fi
-            """
+                if [ -f \(p) ]; then
+                  printf 'file\(index)=%s\\n' "$(base64 -w0 < \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
+                  printf 'mode\(index)=%s\\n' "$(stat -c %a \(p))" >> "${RIG_OUTPUT:?rig did not set RIG_OUTPUT}"
+                fi
+                """
         }.joined(separator: "\n")
-        let command = Command(ScriptBuilder.script(script), become: become, delegateTo: host,
-                              summary: "read " + paths.joined(separator: ", "))
+        let command = Command(
+            ScriptBuilder.script(script), become: become, delegateTo: host,
+            summary: "read " + paths.joined(separator: ", "))
         let transport = try context.transport(for: host)
-        let result = try transport.run(CommandRequest(command: command, log: context.log, collectOutputs: true),
-                                       cancellation: context.cancellation)
+        let result = try transport.run(
+            CommandRequest(command: command, log: context.log, collectOutputs: true),
+            cancellation: context.cancellation)
         guard result.exitCode == 0 else {
             throw StepFailure.commandFailed(exitCode: result.exitCode, message: "could not read \(paths.joined(separator: ", "))")
         }

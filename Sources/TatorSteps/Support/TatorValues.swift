@@ -14,9 +14,11 @@ public struct TatorValues: Sendable, Hashable {
     /// has no such class); empty leaves it.
     public var prometheusStorageClass: String
 
-    public init(domain: String, dockerRegistry: String, systemImageRepo: String = "", dockerUsername: String, dockerPassword: String,
-                nfsServer: String, ipRangeStart: String, ipRangeStop: String, loadBalancerIp: String,
-                prometheusStorageClass: String = "nfs-client") {
+    public init(
+        domain: String, dockerRegistry: String, systemImageRepo: String = "", dockerUsername: String, dockerPassword: String,
+        nfsServer: String, ipRangeStart: String, ipRangeStop: String, loadBalancerIp: String,
+        prometheusStorageClass: String = "nfs-client"
+    ) {
         self.domain = domain
         self.dockerRegistry = dockerRegistry
         self.systemImageRepo = systemImageRepo.isEmpty ? dockerRegistry : systemImageRepo

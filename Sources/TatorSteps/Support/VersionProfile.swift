@@ -66,8 +66,9 @@ public struct VersionProfile: Sendable, Hashable {
         argoVersion: "v2.8.1",
         argoManifestURL: "https://raw.githubusercontent.com/argoproj/argo-workflows/v2.8.1/manifests/install.yaml",
         argoCLIURL: "https://github.com/argoproj/argo-workflows/releases/download/v2.8.1/argo-linux-ARCH",
-        provisioner: Provisioner(repositoryName: "stable", repositoryURL: "https://charts.helm.sh/stable",
-                                 chart: "stable/nfs-client-provisioner", release: "nfs-client-provisioner")
+        provisioner: Provisioner(
+            repositoryName: "stable", repositoryURL: "https://charts.helm.sh/stable",
+            chart: "stable/nfs-client-provisioner", release: "nfs-client-provisioner")
     )
 
     public static let current = VersionProfile(
@@ -87,10 +88,11 @@ public struct VersionProfile: Sendable, Hashable {
         argoVersion: "v3.4.11",
         argoManifestURL: "https://github.com/argoproj/argo-workflows/releases/download/v3.4.11/install.yaml",
         argoCLIURL: "https://github.com/argoproj/argo-workflows/releases/download/v3.4.11/argo-linux-ARCH.gz",
-        provisioner: Provisioner(repositoryName: "nfs-subdir-external-provisioner",
-                                 repositoryURL: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
-                                 chart: "nfs-subdir-external-provisioner/nfs-subdir-external-provisioner",
-                                 release: "nfs-subdir-external-provisioner")
+        provisioner: Provisioner(
+            repositoryName: "nfs-subdir-external-provisioner",
+            repositoryURL: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
+            chart: "nfs-subdir-external-provisioner/nfs-subdir-external-provisioner",
+            release: "nfs-subdir-external-provisioner")
     )
 
     public static let names = ["tutorial", "current"]

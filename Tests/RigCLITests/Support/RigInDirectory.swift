@@ -41,8 +41,10 @@ struct RigInDirectory {
         process.executableURL = URL(fileURLWithPath: RigProcess.executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                   "HOME": directory.path, "GIT_CONFIG_NOSYSTEM": "1"]
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": directory.path, "GIT_CONFIG_NOSYSTEM": "1",
+        ]
         env.merge(environment) { _, new in new }
         env.merge(extraEnvironment) { _, new in new }
         process.environment = env

@@ -4,8 +4,10 @@ import Foundation
 enum RigProcess {
     /// `rig` in the build products folder, beside the test bundle.
     static let executable: String = {
-        var dir = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]).deletingLastPathComponent()
+        var dir = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+        ).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("rig").path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -62,8 +64,9 @@ enum RigProcess {
                 unlink(out)
                 unlink(err)
             }
-            return Result(status: code, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                          stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+            return Result(
+                status: code, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
         }
 
         /// Whether it is still running (reaps it if not, keeping the status for `wait`).
@@ -73,7 +76,8 @@ enum RigProcess {
 
         static func isZombie(_ pid: pid_t) -> Bool {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return true }
+                let close = stat.lastIndex(of: ")")
+            else { return true }
             return stat[stat.index(close, offsetBy: 2)] == "Z"
         }
     }
@@ -97,7 +101,8 @@ final class TestFolder {
     func file(_ name: String) -> String { path + "/" + name }
 
     func write(_ name: String, _ text: String) {
-        try! FileManager.default.createDirectory(atPath: (file(name) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: (file(name) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try! text.write(toFile: file(name), atomically: true, encoding: .utf8)
     }
 
@@ -109,7 +114,10 @@ final class TestFolder {
     func files(under name: String) -> [String] {
         let base = file(name)
         return (FileManager.default.enumerator(atPath: base)?.allObjects as? [String] ?? []).map { base + "/" + $0 }
-            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+            .filter {
+                var d: ObjCBool = false
+                return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue
+            }
     }
 
     /// The latest run's folder.

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import RigKit
 
 /// A journal cut at any byte (a crash mid-append, a disk that lost its tail) reads back as exactly
@@ -22,12 +23,12 @@ import Testing
 
     @Test func aFlippedByteInsideTheLastRecordIsNeverMisread() async throws {
         let dir = ScratchDirectory()
-        await propertyCheck(input: Gen.int(in: 1...20), Gen.int(in: 0...1_000_000), Gen.int(in: 1...255)) { count, where_, flip in
+        await propertyCheck(input: Gen.int(in: 1...20), Gen.int(in: 0...1_000_000), Gen.int(in: 1...255)) { count, offsetSeed, flip in
             let records = (0..<count).map(fullRecord)
-            var bytes = try writeJournal(dir.file("flip-\(count)-\(where_)"), records)
+            var bytes = try writeJournal(dir.file("flip-\(count)-\(offsetSeed)"), records)
             let offsets = frameOffsets(bytes)
             let lastStart = offsets[offsets.count - 2]
-            let position = lastStart + where_ % (bytes.count - lastStart)
+            let position = lastStart + offsetSeed % (bytes.count - lastStart)
             bytes[position] ^= UInt8(flip)
             let contents = try JournalReader.parse(bytes, path: "journal")
             // The damaged record is dropped (torn tail or damage), the earlier ones survive intact.

@@ -1,7 +1,8 @@
 import PropertyBased
-import Testing
-@testable import RigKit
 import RigModel
+import Testing
+
+@testable import RigKit
 
 /// Random DAGs of local and remote steps: whatever the shape, `--jobs` and failures, the scheduler
 /// starts every task at most once, never before its needs, and settles every task.
@@ -12,7 +13,8 @@ import RigModel
     static func randomWorkflow(size: Int, seed: UInt64) -> Workflow {
         var rng = SplitMix64(seed: seed)
         let steps = (0..<size).map { index -> Step in
-            let parents = index == 0 ? [] : (0..<Int.random(in: 0...3, using: &rng)).map { _ in "s\(Int.random(in: 0..<index, using: &rng))" }
+            let parents =
+                index == 0 ? [] : (0..<Int.random(in: 0...3, using: &rng)).map { _ in "s\(Int.random(in: 0..<index, using: &rng))" }
             let on = Int.random(in: 0..<4, using: &rng) == 0 ? ["all"] : ["local"]
             return F.step("s\(index)", needs: Array(Set(parents)).sorted(), on: on)
         }
@@ -56,7 +58,8 @@ import RigModel
                 #expect(started.contains(task) == !blocked[step], "task \(graph.tasks[task])")
                 if blocked[step] {
                     guard case .skipped(.upstreamFailed) = sim.outcomes[task] else {
-                        Issue.record("task \(graph.tasks[task]) should be skipped for a failed need, is \(String(describing: sim.outcomes[task]))")
+                        Issue.record(
+                            "task \(graph.tasks[task]) should be skipped for a failed need, is \(String(describing: sim.outcomes[task]))")
                         continue
                     }
                 }

@@ -54,7 +54,8 @@ final class EngineTestBed: @unchecked Sendable {
     ) -> RunningEngine {
         let secrets = self.secrets
         let provider = SSHTransportProvider(
-            options: SSHOptions(sshConfig: fixture.sshConfigPath, connectTimeout: .seconds(5), serverAliveInterval: .seconds(2), serverAliveCountMax: 2),
+            options: SSHOptions(
+                sshConfig: fixture.sshConfigPath, connectTimeout: .seconds(5), serverAliveInterval: .seconds(2), serverAliveCountMax: 2),
             secret: { secrets[$0] })
         let logDirectory = directory + "/logs-\(UUID().uuidString)"
         let executor = Executor(

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import TatorSteps
 
 /// The two editors that change users' files (`/etc/exports`, values.yaml) are idempotent and keep
@@ -76,8 +77,10 @@ import Testing
             let before = Self.valuesTemplate.components(separatedBy: "\n")
             let after = once.components(separatedBy: "\n")
             #expect(before.count == after.count)
-            let owned: Set<String> = ["domain", "dockerRegistry", "systemImageRepo", "dockerUsername", "dockerPassword",
-                                      "nfsServer", "ipRangeStart", "ipRangeStop", "loadBalancerIp"]
+            let owned: Set<String> = [
+                "domain", "dockerRegistry", "systemImageRepo", "dockerUsername", "dockerPassword",
+                "nfsServer", "ipRangeStart", "ipRangeStop", "loadBalancerIp",
+            ]
             for (old, new) in zip(before, after) where old != new {
                 let key = old.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init) ?? ""
                 #expect(owned.contains(key), "a line the editor does not own changed: \(old) → \(new)")

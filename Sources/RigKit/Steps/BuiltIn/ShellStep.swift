@@ -27,9 +27,10 @@ public struct ShellStep: StepType {
         var environment: OrderedDictionary<String, String> = [:]
         for (key, value) in invocation.parameters["env"]?.mapValue ?? [:] { environment[key] = value.text }
         let body = invocation.string("shell").map { Self.interpreterScript(script, interpreter: $0) } ?? Self.bashScript(script)
-        return TaskPlan(Command(
-            body, environment: environment, workingDirectory: invocation.string("cwd"),
-            summary: script.split(separator: "\n").first.map(String.init) ?? ""))
+        return TaskPlan(
+            Command(
+                body, environment: environment, workingDirectory: invocation.string("cwd"),
+                summary: script.split(separator: "\n").first.map(String.init) ?? ""))
     }
 
     /// The script as rig runs it under bash: with `set -eo pipefail` on its first line (so line

@@ -15,9 +15,10 @@ public struct WaitStep: StepType {
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let settings = try Settings(invocation)
-        return TaskPlan(Command(
-            ShellStep.bashScript(settings.script),
-            summary: "poll every \(settings.interval) for up to \(settings.timeout) until it exits 0"))
+        return TaskPlan(
+            Command(
+                ShellStep.bashScript(settings.script),
+                summary: "poll every \(settings.interval) for up to \(settings.timeout) until it exits 0"))
     }
 
     public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {

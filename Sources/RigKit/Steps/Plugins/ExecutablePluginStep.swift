@@ -24,8 +24,10 @@ public struct ExecutablePluginStep: StepType {
     public static let defaultDescribeTimeout: Duration = .seconds(30)
     public static let defaultCallTimeout: Duration = .seconds(3600)
 
-    public init(name: String, path: String, description: PluginProtocol.Description,
-                callTimeout: Duration = defaultCallTimeout, killGracePeriod: Duration = .seconds(5)) {
+    public init(
+        name: String, path: String, description: PluginProtocol.Description,
+        callTimeout: Duration = defaultCallTimeout, killGracePeriod: Duration = .seconds(5)
+    ) {
         self.name = name
         self.path = path
         summary = description.summary
@@ -86,8 +88,9 @@ public struct ExecutablePluginStep: StepType {
         guard let script = check.script else { return check.status == .ok }
         context.log.write("# check script from plugin \(name)\n")
         let result = try context.transport(for: nil).run(
-            CommandRequest(command: Command(ShellStep.bashScript(script), become: check.become, summary: "plugin \(name): check script"),
-                           log: context.log, collectOutputs: false),
+            CommandRequest(
+                command: Command(ShellStep.bashScript(script), become: check.become, summary: "plugin \(name): check script"),
+                log: context.log, collectOutputs: false),
             cancellation: context.cancellation)
         return result.exitCode == 0
     }
@@ -100,8 +103,9 @@ public struct ExecutablePluginStep: StepType {
         let request = PluginProtocol.TaskRequest(mode: mode, invocation: invocation, secrets: granted)
         context.log.write("# plugin \(path) \(mode.rawValue)\n")
         let process = PluginProcess(path: path, timeout: callTimeout, killGracePeriod: killGracePeriod)
-        let bytes = try process.call(mode, request: PluginProtocol.encode(request.json()), log: context.log,
-                                     cancellation: context.cancellation)
+        let bytes = try process.call(
+            mode, request: PluginProtocol.encode(request.json()), log: context.log,
+            cancellation: context.cancellation)
         let reply: PluginProtocol.Reply
         do {
             reply = try PluginProtocol.reply(from: bytes)

@@ -30,7 +30,8 @@ public struct PluginError: Error, Sendable, Hashable, CustomStringConvertible {
         case .malformed(let detail):
             return "\(what) gave a malformed reply: \(detail); see docs/plugins.md for the reply format"
         case .versionMismatch(let version):
-            return "\(what) speaks protocol \(version), but this rig speaks protocol \(PluginProtocol.version); update the plugin (or rig) so both use the same version"
+            return
+                "\(what) speaks protocol \(version), but this rig speaks protocol \(PluginProtocol.version); update the plugin (or rig) so both use the same version"
         case .crashed(let code, let tail):
             let how = code > 128 ? "was killed by signal \(code - 128)" : "exited with status \(code)"
             return "\(what) \(how) without a reply" + (tail.isEmpty ? "" : ": \(tail)")

@@ -103,10 +103,13 @@ public struct PluginRegistrar: Sendable {
                 result.registry.register(type, origin: .plugin(path))
                 if local { result.localExecutables.append(path) }
             } catch {
-                result.diagnostics.append(.error(
-                    "step '\(step.id)' has the type '\(step.type)', provided by a plugin that could not describe itself: \(error)",
-                    at: step.fieldLocations["type"] ?? step.location,
-                    hint: "run `echo '{\"protocol\": \(PluginProtocol.version), \"mode\": \"describe\"}' | \(path)` to see what it answers"))
+                result.diagnostics.append(
+                    .error(
+                        "step '\(step.id)' has the type '\(step.type)', provided by a plugin that could not describe itself: \(error)",
+                        at: step.fieldLocations["type"] ?? step.location,
+                        hint:
+                            "run `echo '{\"protocol\": \(PluginProtocol.version), \"mode\": \"describe\"}' | \(path)` to see what it answers"
+                    ))
             }
         }
         return result

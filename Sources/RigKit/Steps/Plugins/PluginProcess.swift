@@ -43,7 +43,8 @@ struct PluginProcess: Sendable {
         case nil: break
         }
         guard termination.exitCode == 0 else {
-            let tail = (log as? FileTaskLog)?.tail(lines: 5)
+            let tail =
+                (log as? FileTaskLog)?.tail(lines: 5)
                 ?? (log as? CollectingLog).map { $0.contents.split(separator: "\n").suffix(5).joined(separator: "\n") } ?? ""
             throw PluginError(plugin: path, mode: mode, problem: .crashed(exitCode: termination.exitCode, stderrTail: tail))
         }

@@ -96,7 +96,9 @@ public enum PluginProtocol {
             throw .malformed("its stdout is not JSON: \(Self.excerpt(text)) (write logs to stderr; stdout holds only the reply)")
         }
         guard let object = parsed as? [String: Any] else { throw .malformed("the reply must be a JSON object, not \(Self.excerpt(text))") }
-        guard let version = object["protocol"] else { throw .malformed("the reply has no \"protocol\" field (this rig speaks protocol \(version))") }
+        guard let version = object["protocol"] else {
+            throw .malformed("the reply has no \"protocol\" field (this rig speaks protocol \(version))")
+        }
         guard let number = version as? Int, number == PluginProtocol.version else {
             throw .versionMismatch(String(describing: version))
         }
@@ -106,7 +108,8 @@ public enum PluginProtocol {
     static func reply(from bytes: [UInt8]) throws(PluginError.Problem) -> Reply {
         let object = try object(from: bytes)
         guard let statusText = object["status"] as? String, let status = Reply.Status(rawValue: statusText) else {
-            throw .malformed("\"status\" must be one of \"ok\", \"changed\", \"failed\", not \(object["status"].map { "\($0)" } ?? "missing")")
+            throw .malformed(
+                "\"status\" must be one of \"ok\", \"changed\", \"failed\", not \(object["status"].map { "\($0)" } ?? "missing")")
         }
         var outputs: OrderedDictionary<String, String> = [:]
         if let raw = object["outputs"], !(raw is NSNull) {
@@ -156,9 +159,10 @@ public enum PluginProtocol {
             if defaultValue == nil, let raw = entry["default"], !(raw is NSNull) {
                 defaultValue = kind == .bool ? (raw as? Bool).map { $0 ? "true" : "false" } : (raw as? NSNumber)?.stringValue
             }
-            parameters.append(.init(
-                name, kind, required: entry["required"] as? Bool ?? false, default: defaultValue,
-                description: entry["description"] as? String ?? "", secret: entry["secret"] as? Bool ?? false))
+            parameters.append(
+                .init(
+                    name, kind, required: entry["required"] as? Bool ?? false, default: defaultValue,
+                    description: entry["description"] as? String ?? "", secret: entry["secret"] as? Bool ?? false))
         }
         return ParameterSchema(parameters, allowsOtherKeys: map["allow_other_keys"] as? Bool ?? false)
     }
@@ -173,7 +177,8 @@ public enum PluginProtocol {
             "cidr": .cidr, "port": .port, "path": .path, "any": .any, "list": .list(.any), "map": .map(.any),
         ]
         guard let kind = kinds[name] else {
-            throw .malformed("parameter \"\(parameter)\" has the unknown type \"\(name)\" (types: \(kinds.keys.sorted().joined(separator: ", ")))")
+            throw .malformed(
+                "parameter \"\(parameter)\" has the unknown type \"\(name)\" (types: \(kinds.keys.sorted().joined(separator: ", ")))")
         }
         return kind
     }
