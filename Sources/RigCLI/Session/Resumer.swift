@@ -93,7 +93,7 @@ struct Resumer {
             print("resuming run \(previousID): \(plan.toRun.count) to run, \(plan.carried.count) done earlier")
             fflush(nil)
         }
-        let revisions = RevisionRecorder(session: session, secrets: secrets)
+        let revisions = RevisionRecorder(session: session, secrets: secrets, secretsFile: settings.secretsFile)
         let revision = try revisions.commitRevision()
         let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: settings.connectionOptions)
         let outcome = try driver.execute(
