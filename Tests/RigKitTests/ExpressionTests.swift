@@ -283,18 +283,7 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
     }
 
     /// Runs `bash -c command` and returns its standard output.
-    private func runBash(_ command: String) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return Array(data)
-    }
+    private func runBash(_ command: String) throws -> [UInt8] { try QuotingProperties.bashOutput(command) }
 }
 
 @Suite struct ExpressionParameterBinding {

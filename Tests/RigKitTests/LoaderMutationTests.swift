@@ -3,18 +3,6 @@ import RigKit
 import RigModel
 import Testing
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct LoaderMutations {
     static let fragments = [
         "${{", "}}", ":", "- ", "  ", "\t", "\"", "'", "[", "]", "{", "}", "|", "&a", "*a", "#", "\n", "<<<<<<< x\n",
@@ -23,7 +11,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func mangledWorkflowsAreRejectedWithLocatedProblemsNeverACrash() throws {
         let original = LoaderReadsEveryKey.full
-        var generator = SeededGenerator(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         let scalars = Array(original.unicodeScalars)
         var rejected = 0
         for _ in 0..<300 {

@@ -68,7 +68,8 @@ import Testing
     }
 }
 
-/// A small seeded generator, so a DAG is a pure function of the property's inputs (and shrinks with them).
+/// A small seeded generator (SplitMix64): a DAG is a pure function of a property's inputs, and a
+/// mutation test's failures reproduce.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
