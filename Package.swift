@@ -80,7 +80,7 @@ let package = Package(
         ),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
-        .testTarget(name: "RigKitTests", dependencies: ["RigKit", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "RigKitTests", dependencies: ["RigKit", "RigTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning", "RigTestSupport"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import RigTestSupport
+
 /// The shapes measured: a chain (pure latency), independent steps (pure throughput), and
 /// layers whose steps need 2–3 random steps of the layer before.
 enum Shape: String, CaseIterable {
@@ -54,18 +56,5 @@ struct DAG {
         var depth = [Int](repeating: 1, count: parents.count)
         for i in parents.indices { for p in parents[i] { depth[i] = max(depth[i], depth[p] + 1) } }
         return depth.max() ?? 0
-    }
-}
-
-/// A small seeded generator, so every run measures the same DAGs.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

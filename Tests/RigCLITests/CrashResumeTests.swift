@@ -1,5 +1,6 @@
 import Foundation
 import RigKit
+import RigTestSupport
 import Testing
 
 /// Kill `rig` with SIGKILL at seeded random moments, resume each time, and check the ledger the
@@ -21,20 +22,8 @@ import Testing
             })
     }
 
-    /// Deterministic randomness (SplitMix64), so a failure can be replayed.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func killedRunsResumeWithoutRerunningFinishedTasks() throws {
-        var random = SeededRandom(state: 20261202)
+        var random = SplitMix64(seed: 20261202)
         var kills = 0
         var rounds = 0
         var killedMidTask = 0
@@ -54,7 +43,7 @@ import Testing
     }
 
     /// One workflow from scratch to done; returns how many kills landed while rig ran.
-    private func round(_ random: inout SeededRandom, killsLeft: Int) throws -> (kills: Int, killedMidTask: Int, ranTwice: Int) {
+    private func round(_ random: inout SplitMix64, killsLeft: Int) throws -> (kills: Int, killedMidTask: Int, ranTwice: Int) {
         let dir = TestFolder()
         dir.write("w.yaml", Self.workflow(ledger: dir.file("ledger")))
         var startedAtKill: [String: Int] = [:]

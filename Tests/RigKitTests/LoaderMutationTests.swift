@@ -1,6 +1,7 @@
 import Foundation
 import RigKit
 import RigModel
+import RigTestSupport
 import Testing
 
 @Suite struct LoaderMutations {
