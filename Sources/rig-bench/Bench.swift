@@ -20,7 +20,7 @@ enum Bench {
         var run: CheckpointedRun?
         if checkpoint {
             let file = logs + "/bench.yaml"
-            FileManager.default.createFile(atPath: file, contents: Data("name: bench\n".utf8))
+            _ = FileManager.default.createFile(atPath: file, contents: Data("name: bench\n".utf8))
             let store = try! RunStore(workflowPath: file)
             let definitions = try! RunDefinitions(workflow: workflow, inputs: [:], registry: .builtIns, graph: graph)
             let key = try! CacheKey.compute(files: [file], settings: ["rig": "bench"])

@@ -45,6 +45,18 @@ import Testing
         #expect(try run(Command("kill -9 $$")).0.exitCode == 128 + 9)
     }
 
+    @Test func aProgramStillOpenForWritingForAMomentIsStartedOnceItIsClosed() throws {
+        let dir = F.scratch()
+        let tool = "\(dir)/tool"
+        let writer = open(tool, O_WRONLY | O_CREAT | O_CLOEXEC, 0o755)
+        #expect(writer >= 0)
+        _ = "#!/bin/sh\necho started > \(dir)/out\n".withCString { Foundation.write(writer, $0, strlen($0)) }
+        // What a child forked elsewhere in the process would do: hold the descriptor a little longer.
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { close(writer) }
+        #expect(try run(Command(tool)).0.exitCode == 0)
+        #expect(F.read("\(dir)/out") == "started\n")
+    }
+
     @Test func plainCommandsAreExecutedWithoutAShell() {
         #expect(ShellSyntax.simpleCommandWords("true") == ["true"])
         #expect(ShellSyntax.simpleCommandWords("  sleep 0.05\n") == ["sleep", "0.05"])

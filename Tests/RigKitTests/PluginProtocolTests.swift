@@ -264,7 +264,7 @@ import Testing
         let project = Project()
         let path = project.plugin("acme.x")
         let before = try ExecutablePluginStep.describe(name: "acme.x", path: path)
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: path, contents: Data((EngineFixtures.read(path) + "\n# v2\n").utf8), attributes: [.posixPermissions: 0o755])
         let after = try ExecutablePluginStep.describe(name: "acme.x", path: path)
         #expect(before.digest != after.digest)

@@ -94,19 +94,7 @@ struct ChildProcess {
         }
 
         var pid: pid_t = 0
-        let err = withCStrings(request.arguments) { argv in
-            withCStrings(request.environment) { envp in
-                (request.workingDirectory ?? "").withCString { cwd in
-                    request.executable.withCString { path in
-                        var spawn = rig_spawn_request(
-                            path: path, argv: argv, envp: envp, cwd: request.workingDirectory == nil ? nil : cwd,
-                            stdin_fd: childIn, stdout_fd: request.standardOutput ?? childOut, stderr_fd: childOut,
-                            controlling_tty: request.pseudoTerminal ? 1 : 0)
-                        return rig_spawn(&spawn, &pid)
-                    }
-                }
-            }
-        }
+        let err = spawnRetryingWhileBusy { spawn(request, stdin: childIn, output: childOut, pid: &pid) }
         guard err == 0 else {
             var message = "cannot start \(request.executable)"
             if let dir = request.workingDirectory { message += " in \(dir)" }
@@ -124,6 +112,38 @@ struct ChildProcess {
         let termination = supervisor.run()
         opened.removeAll { $0 == parentIn || $0 == parentOut }
         return termination
+    }
+
+    /// An executable that was just written can still be open for writing in a child another
+    /// thread is forking (it inherits the descriptor until its own exec), so exec fails with
+    /// ETXTBSY for a moment; that is retried for up to about a second, as go and cargo do.
+    private static func spawnRetryingWhileBusy(_ attempt: () -> Int32) -> Int32 {
+        var err = attempt()
+        var delay: UInt32 = 5_000
+        var waited: UInt32 = 0
+        while err == ETXTBSY && waited < 1_000_000 {
+            usleep(delay)
+            waited += delay
+            delay = min(delay * 2, 200_000)
+            err = attempt()
+        }
+        return err
+    }
+
+    private static func spawn(_ request: Request, stdin: Int32, output: Int32, pid: inout pid_t) -> Int32 {
+        withCStrings(request.arguments) { argv in
+            withCStrings(request.environment) { envp in
+                (request.workingDirectory ?? "").withCString { cwd in
+                    request.executable.withCString { path in
+                        var spawn = rig_spawn_request(
+                            path: path, argv: argv, envp: envp, cwd: request.workingDirectory == nil ? nil : cwd,
+                            stdin_fd: stdin, stdout_fd: request.standardOutput ?? output, stderr_fd: output,
+                            controlling_tty: request.pseudoTerminal ? 1 : 0)
+                        return rig_spawn(&spawn, &pid)
+                    }
+                }
+            }
+        }
     }
 
     /// Descriptors are `opened` by `run` and closed by the supervisor as they reach EOF.

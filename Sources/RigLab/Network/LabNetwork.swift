@@ -28,7 +28,7 @@ enum LabNetwork {
 
     /// Before a lab's first namespace: remember whether iproute2 is about to mount /run/netns.
     static func noteNetnsMount(root: String) {
-        if !netnsFolderIsMounted() { FileManager.default.createFile(atPath: markerOfNetnsMount(root: root), contents: nil) }
+        if !netnsFolderIsMounted() { _ = FileManager.default.createFile(atPath: markerOfNetnsMount(root: root), contents: nil) }
     }
 
     /// Unmounts /run/netns when a lab made it a mount point and no namespace at all is left.

@@ -50,7 +50,7 @@ struct RigInDirectory {
         process.environment = env
         let out = Pipe()
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("rig-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: errFile.path)
         process.standardInput = FileHandle.nullDevice
