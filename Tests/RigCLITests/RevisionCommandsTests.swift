@@ -22,12 +22,13 @@ import Testing
             try root.write("README.md", "my lab\n")
             folder = root.path("deploy")
             rig = RigInDirectory(directory: root.url)
-            let initialized = try rig("init", "deploy")
+            let initialized = try rig("init", "deploy", "--template", "local")
             #expect(initialized.status == 0, "\(initialized.output)")
             try git("add", "-A", in: root.url)
             try git("commit", "-q", "-m", "my lab", in: root.url)
         }
 
+        @discardableResult
         func store(_ arguments: String...) throws -> String { try git(["--git-dir", storePath] + arguments) }
 
         /// `rig run deploy/workflow.yaml` writing into `out/`; expects success.

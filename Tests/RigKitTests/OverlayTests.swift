@@ -129,6 +129,16 @@ import Testing
         #expect(w.sourceFiles.map { ($0 as NSString).lastPathComponent } == ["base.yaml", "team.yaml", "site.yaml"])
     }
 
+    @Test func anOverlaysOwnHostsReplaceTheBasesWhoseInventoryIsNeverRead() throws {
+        let folder = TemporaryFolder()
+        folder.write("base.yaml", "hosts: inventory.example.yaml\n" + Self.base)  // that file does not exist
+        folder.write("inventory.yaml", "hosts:\n  - {name: master1, address: 10.0.0.1, roles: [master]}\n")
+        let path = folder.write("site.yaml", "extends: base.yaml\nhosts: inventory.yaml\n")
+        let w = try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: path)
+        #expect(w.inventory.hosts.map(\.name) == ["master1"])
+        #expect(w.sourceFiles.map { ($0 as NSString).lastPathComponent } == ["base.yaml", "site.yaml", "inventory.yaml"])
+    }
+
     @Test func aBareNameIsFoundInTheWorkflowsFolderBesideOrAboveTheFile() throws {
         let folder = TemporaryFolder()
         folder.write("workflows/tator-multinode.yaml", Self.base)

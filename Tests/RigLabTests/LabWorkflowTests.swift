@@ -94,28 +94,50 @@ struct LabWorkflowTests {
         #expect(resume.output.contains("start  label@master1"))
     }
 
-    @Test func aCustomStepInAnOverlayRunsBeforeValuesAndIsANewRevision() throws {
+    /// What a new user does: `rig init`, the lab's files into that folder, `rig run`; then an
+    /// edit of their own workflow, run again.
+    @Test func aFolderFromRigInitDeploysWithItsOwnStepAndAnEditIsANewRevision() throws {
         let fixture = try LabFixture()
-        _ = try fixture.up(hosts: 3)
-        let command = try WorkflowRun.command(fixture)
-        #expect(try SystemCommand.run(["timeout", "900"] + command).succeeded)
-        try """
-        extends: tator-multinode.yaml
-        steps:
-          - id: site-banner
-            type: shell
-            on: master
-            before: values
-            with: {run: "echo 'rig lab' > /etc/motd"}
-        """.write(toFile: "\(fixture.folder)/custom.yaml", atomically: true, encoding: .utf8)
-        var overlay = command
-        overlay[2] = "\(fixture.folder)/custom.yaml"
-        let run = try SystemCommand.run(["timeout", "900"] + overlay)
-        #expect(run.succeeded, "\(run.output.suffix(2000))")
-        let banner = try #require(run.output.range(of: "start  site-banner@master1"))
-        let values = try #require(run.output.range(of: "start  values@master1"))
-        #expect(banner.lowerBound < values.lowerBound)
-        let history = try SystemCommand.run([WorkflowRun.rig, "history", "--folder", fixture.folder])
-        #expect(history.output.contains("site-banner") || history.output.contains("custom.yaml"), "\(history.output)")
+        let state = try fixture.up(hosts: 3)
+        let site = "\(fixture.folder)/site"
+        let initialized = try SystemCommand.run([WorkflowRun.rig, "init", site])
+        #expect(initialized.succeeded, "\(initialized.output)")
+        try LabFiles(lab: fixture.lab, state: state).write(to: site)  // what `rig lab files` writes
+        let command = [
+            "timeout", "900", WorkflowRun.rig, "run", "\(site)/workflow.yaml", "--inputs", "\(site)/site.yaml",
+            "--secrets", "\(site)/secrets.yaml",
+        ]
+        let first = try SystemCommand.run(command)
+        #expect(first.succeeded, "\(first.output.suffix(2000))")
+        #expect(first.output.contains("Recorded revision"))
+        let label = try #require(first.output.range(of: "start  label@master1"))
+        let values = try #require(first.output.range(of: "start  values@master1"))
+        for host in state.hosts {
+            let note = try #require(first.output.range(of: "start  site-note@\(host.name)"))
+            #expect(label.lowerBound < note.lowerBound && note.lowerBound < values.lowerBound)
+            let motd = try String(contentsOfFile: "/proc/\(host.holder!.pid)/root/etc/motd", encoding: .utf8)
+            #expect(motd.contains("Node of the Tator cluster rig-\(fixture.lab.name).duckdns.org"), "\(host.name): \(motd)")
+        }
+
+        let workflow = try String(contentsOfFile: "\(site)/workflow.yaml", encoding: .utf8)
+        let banner = """
+              - id: site-banner
+                type: shell
+                on: master
+                before: values
+                with: {run: "echo 'rig lab' >> /etc/motd"}
+
+            """
+        try (workflow + banner).write(toFile: "\(site)/workflow.yaml", atomically: true, encoding: .utf8)
+        let second = try SystemCommand.run(command)
+        #expect(second.succeeded, "\(second.output.suffix(2000))")
+        #expect(second.output.contains("Recorded revision") && second.output.contains("add step site-banner"))
+        let bannerStart = try #require(second.output.range(of: "start  site-banner@master1"))
+        let valuesAgain = try #require(second.output.range(of: "start  values@master1"))
+        #expect(bannerStart.lowerBound < valuesAgain.lowerBound)
+        let history = try SystemCommand.run([WorkflowRun.rig, "history", "--folder", site])
+        #expect(history.output.contains("add step site-banner"), "\(history.output)")
+        let secrets = try SystemCommand.run([WorkflowRun.rig, "show", "HEAD:secrets.yaml", "--folder", site])
+        #expect(!secrets.succeeded, "the secrets file must never be part of a revision")
     }
 }

@@ -35,7 +35,7 @@ public struct WorkflowLoader {
 
     /// Reads `path`; when it `extends:` another workflow, reads that first (recursively) and
     /// merges this file over it. `chain` holds the files that extend this one, to catch loops.
-    /// With `hostsReplaced` (`--inventory`), `hosts:` is not read.
+    /// With `hostsReplaced` (`--inventory`, or an overlay's own `hosts:`), `hosts:` is not read.
     private func readLayers(
         _ path: String, chain: [(file: String, at: SourceLocation)], hostsReplaced: Bool, problems: DiagnosticCollector
     ) -> Workflow? {
@@ -110,7 +110,10 @@ public struct WorkflowLoader {
                 hint: "each arrow means 'extends'; remove the `extends:` that closes the loop")
             return nil
         }
-        guard let base = readLayers(basePath, chain: links, hostsReplaced: hostsReplaced, problems: problems) else { return nil }
+        // An overlay's own `hosts:` replaces the base's, so the base's inventory is never read.
+        let overlayHasHosts = fields.contains { $0.key == "hosts" }
+        guard let base = readLayers(basePath, chain: links, hostsReplaced: hostsReplaced || overlayHasHosts, problems: problems)
+        else { return nil }
 
         var layer = OverlayLayer(file: path)
         var inventoryFile: String?

@@ -3,7 +3,8 @@ import Foundation
 /// The `.gitignore` lines `rig init` puts in a workflow folder so that a user's own repository
 /// never picks up rig's state (the revision store included) or secrets files.
 public enum StateIgnoreFile {
-    public static let patterns = ["\(RevisionStore.stateFolderName)/", "*.secrets.yaml"]
+    /// `secrets.yaml` is what `rig lab files` writes beside the inventory.
+    public static let patterns = ["\(RevisionStore.stateFolderName)/", "*.secrets.yaml", "secrets.yaml"]
 
     /// Adds the missing patterns to `<directory>/.gitignore` (creating it), keeping what is
     /// there. Returns the patterns added; empty when nothing changed.
