@@ -53,8 +53,9 @@ let package = Package(
         // Tator's multi-node tutorial, one step type per stage.
         .target(name: "TatorSteps", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")]),
         // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
-        .target(name: "RigLab", dependencies: ["RigKit"],
-                resources: [.copy("Resources/tools"), .copy("Resources/tator-standin")]),
+        .target(
+            name: "RigLab", dependencies: ["RigKit"],
+            resources: [.copy("Resources/tools"), .copy("Resources/tator-standin")]),
         // The command line, as a library so a Swift package can start it with its own step types.
         .target(
             name: "RigCLI",
@@ -80,14 +81,23 @@ let package = Package(
         ),
 
         .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
-        .testTarget(name: "RigKitTests", dependencies: ["RigKit", "RigTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "RigKitTests",
+            dependencies: ["RigKit", "RigTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "RigSSHTests", dependencies: ["RigSSH", "RigTestSupport"]),
         .testTarget(name: "RigVersioningTests", dependencies: ["RigVersioning", "RigTestSupport"]),
         .testTarget(
             name: "TatorStepsTests",
-            dependencies: ["TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "TatorSteps", .product(name: "Yams", package: "Yams"), .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Goldens"]),
         .testTarget(name: "RigLabTests", dependencies: ["RigLab", "RigKit"], exclude: ["Support"]),
-        .testTarget(name: "RigCLITests", dependencies: ["RigCLI", "RigKit", "RigVersioning", "RigTestSupport"]),
+        .testTarget(
+            name: "RigCLITests",
+            dependencies: [
+                "RigCLI", "RigKit", "RigVersioning", "RigTestSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
     ]
 )

@@ -94,6 +94,20 @@ import Testing
         #expect(F.read("\(logs)/a@local.log").contains("first line"))
     }
 
+    @Test func aFailuresHeadlineIsTheLastLineTheCommandPrintedNotRigsOwnLogLines() throws {
+        let workflow = Workflow(
+            name: "w", steps: [F.shell("a", "echo starting; echo 'E: Unable to locate package kubeadm' >&2; exit 100", unless: "false")])
+        let summary = try F.run(workflow, logDirectory: F.scratch())
+        guard case .failed(let failure)? = summary.outcomes[TaskID(step: "a", host: "local")] else {
+            Issue.record("a should fail: \(summary.outcomes)")
+            return
+        }
+        #expect(failure.headline == "command exited with status 100: E: Unable to locate package kubeadm")
+        #expect(!failure.description.contains("# check:") && !failure.description.contains("$ "))
+        #expect(failure.description.contains("starting"))
+        #expect(StepFailure.timedOut(after: .seconds(5)).headline == "timed out after 5.0 seconds")
+    }
+
     @Test func keepGoingRunsBranchesThatDoNotNeedTheFailure() throws {
         let workflow = Workflow(
             name: "w",

@@ -76,7 +76,9 @@ struct RunDriver {
         let summary = executor.run()
         try run.finish(summary, leftTasks: leave.count)
         if flags.output != .json {
-            print(RunReport(summary: summary, logDirectory: logDirectory).text, terminator: "")
+            let addresses = Dictionary(
+                workflow.inventory.hosts.filter { $0.connection != .local }.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
+            print(RunReport(summary: summary, logDirectory: logDirectory, addresses: addresses).text, terminator: "")
             if !leave.isEmpty { print("\(leave.count) task(s) left for a later `rig resume` (not selected by --only)") }
             print("run \(runID) recorded in \(run.folder.path)")
         }

@@ -41,7 +41,7 @@ struct EngineTaskContext: TaskContext {
 
     func run(_ plan: TaskPlan, invocation: StepInvocation) throws -> TaskResult {
         if let check = plan.check {
-            log.write("# check: \(Self.headline(check))\n")
+            log.write("\(Self.checkMarker)\(Self.headline(check))\n")
             let result = try transport(for: check.delegateTo).run(
                 CommandRequest(command: check, log: log, collectOutputs: false), cancellation: cancellation)
             if result.exitCode == 0 { return TaskResult(status: .ok, message: "the check found nothing to do") }
@@ -53,7 +53,7 @@ struct EngineTaskContext: TaskContext {
             case .upload(let file):
                 try transport(for: file.delegateTo).upload(file, log: log, cancellation: cancellation)
             case .run(let command):
-                log.write("$ \(Self.headline(command))\n")
+                log.write("\(Self.commandMarker)\(Self.headline(command))\n")
                 let result = try transport(for: command.delegateTo).run(
                     CommandRequest(command: command, log: log, collectOutputs: collect), cancellation: cancellation)
                 guard result.exitCode == 0 else {
@@ -69,7 +69,17 @@ struct EngineTaskContext: TaskContext {
         return TaskResult(status: status, outputs: outputs)
     }
 
-    func lastLines() -> String { (log as? FileTaskLog)?.tail(lines: Self.failureTailLines) ?? "" }
+    /// The end of the log without rig's own `# check:` and `$ command` lines, so a failure
+    /// carries what the command printed.
+    func lastLines() -> String {
+        let tail = (log as? FileTaskLog)?.tail(lines: Self.failureTailLines + 2) ?? ""
+        let printed = tail.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix(Self.checkMarker) && !$0.hasPrefix(Self.commandMarker) }
+        return printed.suffix(Self.failureTailLines).joined(separator: "\n")
+    }
+
+    static let checkMarker = "# check: "
+    static let commandMarker = "$ "
 
     static func headline(_ command: Command) -> String {
         if let summary = command.summary, !summary.isEmpty { return summary }

@@ -89,6 +89,17 @@ public enum StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The step type itself refused (bad parameters it could only see at run time, a failed precondition).
     case failed(String)
 
+    /// One line for progress output: for a failed command, its status and the last line it
+    /// printed (where the error usually is); otherwise the first line of the description.
+    public var headline: String {
+        if case .commandFailed(let code, let message) = self,
+            let last = message.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) })
+        {
+            return "command exited with status \(code): \(last.trimmingCharacters(in: .whitespaces))"
+        }
+        return String(description.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+
     public var description: String {
         switch self {
         case .commandFailed(let code, let message):
