@@ -55,6 +55,9 @@ import Testing
         #expect(explained.stdout == plan.stdout)
         let runID = (dir.latestRun as NSString).lastPathComponent
         #expect(RigProcess.run(["plan", runID, "--resume"], in: dir.path).stdout == plan.stdout)
+        #expect(RigProcess.run(["plan", "--resume"], in: dir.path).stdout == plan.stdout, "the latest run of the .rig folder here")
+        let withoutFile = RigProcess.run(["plan"], in: dir.path)
+        #expect(withoutFile.status == 2 && withoutFile.stderr.contains("Missing the workflow file"), "\(withoutFile.output)")
 
         let before = dir.ledger("ledger")
         let resumed = RigProcess.run(["resume"], in: dir.path)

@@ -10,7 +10,14 @@ struct PlanCommand: ParsableCommand {
         discussion: ExitStatus.helpText
     )
 
-    @OptionGroup var workflow: WorkflowOptions
+    @Argument(
+        help: ArgumentHelp(
+            "The workflow file (YAML). With --resume: a workflow file, a run id, or nothing for the latest run of the .rig folder here.",
+            valueName: "file"),
+        completion: .file(extensions: ["yaml", "yml"]))
+    var target: String?
+
+    @OptionGroup var completion: WorkflowCompletion
 
     @Flag(
         help:
@@ -28,10 +35,14 @@ struct PlanCommand: ParsableCommand {
         if !resume, runID != nil || selects {
             throw ValidationError("--run, --from, --only, --force and --accept-damaged-journal need --resume")
         }
+        if !resume, target == nil {
+            throw ValidationError("Missing the workflow file: rig plan FILE (only `rig plan --resume` can do without one)")
+        }
     }
 
     func run() throws {
         if resume { return try explainResume() }
+        let workflow = try WorkflowOptions.parse(file: target ?? "", completion: completion)
         let session = try reportingErrors { try WorkflowSession.load(workflow) }
         for warning in session.warnings { Terminal.writeError(warning.description) }
         let text = try reportingErrors { try PlanPrinter(session: session).text() }
@@ -39,15 +50,13 @@ struct PlanCommand: ParsableCommand {
         print(RevisionRecorder(session: session).planNote())
     }
 
-    /// `rig plan FILE --resume` / `rig plan RUN --resume`: the dry run of `rig resume`, with this
-    /// command's inventory and inputs on top of the run's.
+    /// `rig plan [FILE | RUN] --resume`: the dry run of `rig resume`, with this command's
+    /// inventory and inputs on top of the run's.
     private func explainResume() throws {
         _ = try reportingErrors { () throws -> Int32 in
             let resumer = Resumer(
-                locator: try StateLocator(target: workflow.file, run: runID),
-                overrides: try ResumeOverrides.parse(
-                    (workflow.inventory.map { ["--inventory", $0] } ?? []) + workflow.inputAssignments.flatMap { ["--input", $0] }
-                        + workflow.inputFiles.flatMap { ["--inputs", $0] }),
+                locator: try StateLocator(target: target, run: runID),
+                overrides: try ResumeOverrides.parse(completion.arguments),
                 options: selection.plannerOptions, acceptDamagedJournal: selection.acceptDamagedJournal)
             return try resumer.resume(dryRun: true)
         }

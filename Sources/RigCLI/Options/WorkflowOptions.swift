@@ -5,6 +5,23 @@ struct WorkflowOptions: ParsableArguments {
     @Argument(help: "The workflow file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
     var file: String
 
+    @OptionGroup var completion: WorkflowCompletion
+
+    var inventory: String? {
+        get { completion.inventory }
+        set { completion.inventory = newValue }
+    }
+    var inputAssignments: [String] { completion.inputAssignments }
+    var inputFiles: [String] { completion.inputFiles }
+
+    /// `file` with the same inventory and inputs.
+    static func parse(file: String, completion: WorkflowCompletion) throws -> WorkflowOptions {
+        try parse([file] + completion.arguments)
+    }
+}
+
+/// What completes a workflow for one run: an inventory replacing its hosts, and input values.
+struct WorkflowCompletion: ParsableArguments {
     @Option(help: ArgumentHelp("An inventory file; replaces the workflow's own `hosts:`.", valueName: "file"))
     var inventory: String?
 
@@ -14,6 +31,12 @@ struct WorkflowOptions: ParsableArguments {
     @Option(
         name: .customLong("inputs"), help: ArgumentHelp("A YAML file of input values (repeatable; later files win).", valueName: "file"))
     var inputFiles: [String] = []
+
+    /// The options as they would be written on the command line.
+    var arguments: [String] {
+        (inventory.map { ["--inventory", $0] } ?? []) + inputAssignments.flatMap { ["--input", $0] }
+            + inputFiles.flatMap { ["--inputs", $0] }
+    }
 }
 
 /// Where secret values come from besides `RIG_SECRET_<name>` environment variables.
