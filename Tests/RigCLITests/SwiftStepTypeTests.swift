@@ -4,33 +4,13 @@ import RigKit
 import RigModel
 import Testing
 
-/// A step type a lab writes in Swift, registered through the public API only (no @testable),
-/// exactly as docs/examples/swift-step-type does, and run through the CLI library.
-struct LabMarkerStep: StepType {
-    let name = "lab.marker"
-    let summary = "Writes a marker file on the host (a Swift step type from a lab's own package)"
-    let schema = ParameterSchema([
-        .init("path", .path, required: true, description: "Where the marker goes"),
-        .init("text", .string, default: "hello from Swift", description: "What it says"),
-    ])
-
-    func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
-        guard let path = step.with["path"].flatMap(context.render)?.stringValue, !path.hasPrefix("/") else { return [] }
-        return [.error("step '\(step.id)': lab.marker needs an absolute path, not '\(path)'", at: step.fieldLocations["with"])]
-    }
-
-    func plan(_ invocation: StepInvocation) throws -> TaskPlan {
-        let path = invocation.string("path") ?? ""
-        return TaskPlan(
-            check: Command("test -f \(shellQuote(path))"),
-            actions: [.upload(FileUpload(path: path, text: (invocation.string("text") ?? "") + "\n"))])
-    }
-}
-
+/// docs/examples/swift-step-type's `MarkerStep` (Examples/MarkerStep.swift is a link to it, so
+/// the example is compiled here), registered through the public API only (no @testable), as the
+/// example's main.swift does, and run through the CLI library.
 @Suite(.serialized) struct SwiftStepTypeTests {
     static func registry() -> StepTypeRegistry {
         var registry = StepTypeRegistry.standard
-        registry.register(LabMarkerStep(), origin: .swift("LabSteps"))
+        registry.register(MarkerStep(), origin: .swift("LabSteps"))
         return registry
     }
 

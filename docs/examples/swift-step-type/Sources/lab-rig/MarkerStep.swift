@@ -10,6 +10,12 @@ struct MarkerStep: StepType {
         .init("text", .string, default: "hello from Swift", description: "What it says"),
     ])
 
+    /// Load-time checks beyond the schema: reported with the other problems, before anything runs.
+    func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
+        guard let path = step.with["path"].flatMap(context.render)?.stringValue, !path.hasPrefix("/") else { return [] }
+        return [.error("step '\(step.id)': lab.marker needs an absolute path, not '\(path)'", at: step.fieldLocations["with"])]
+    }
+
     func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let path = invocation.string("path") ?? ""
         return TaskPlan(

@@ -1,0 +1,1 @@
+../../../docs/examples/swift-step-type/Sources/lab-rig/MarkerStep.swift
