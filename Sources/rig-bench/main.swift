@@ -16,9 +16,11 @@ if CommandLine.arguments.dropFirst().first == "versioning" {
 }
 if CommandLine.arguments.dropFirst().first == "checkpoint" {
     CheckpointBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "state" {
     StateBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "ssh" {
     SSHBenchmarks.main(Array(CommandLine.arguments.dropFirst(2)))
