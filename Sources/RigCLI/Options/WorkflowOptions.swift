@@ -33,7 +33,9 @@ struct WorkflowCompletion: ParsableArguments {
     var inputFiles: [String] = []
 
     /// The options as they would be written on the command line.
-    var arguments: [String] {
+    var arguments: [String] { Self.arguments(inventory: inventory, inputAssignments: inputAssignments, inputFiles: inputFiles) }
+
+    static func arguments(inventory: String?, inputAssignments: [String], inputFiles: [String]) -> [String] {
         (inventory.map { ["--inventory", $0] } ?? []) + inputAssignments.flatMap { ["--input", $0] }
             + inputFiles.flatMap { ["--inputs", $0] }
     }

@@ -62,11 +62,8 @@ struct RunSettings: Equatable {
     }
 
     var workflowOptions: WorkflowOptions {
-        var arguments = [workflowPath]
-        if let inventory { arguments += ["--inventory", inventory] }
-        for assignment in inputAssignments { arguments += ["--input", assignment] }
-        for file in inputFiles { arguments += ["--inputs", file] }
-        return try! WorkflowOptions.parse(arguments)
+        let arguments = WorkflowCompletion.arguments(inventory: inventory, inputAssignments: inputAssignments, inputFiles: inputFiles)
+        return try! WorkflowOptions.parse([workflowPath] + arguments)
     }
 
     var secretOptions: SecretOptions { try! SecretOptions.parse(secretsFile.map { ["--secrets", $0] } ?? []) }
