@@ -6,6 +6,7 @@ import os
 import sys
 import time
 
+import _cli
 import _riglab as lab
 import _workloads
 
@@ -183,6 +184,7 @@ def uninstall(words, options):
 
 def main(version):
     def handler(argv):
+        _cli.check("helm", argv)
         options, words, sets = parse(argv)
         if "kubeconfig" in options:
             os.environ["KUBECONFIG"] = options["kubeconfig"]
