@@ -27,20 +27,24 @@ public struct Lab: Sendable {
         return state
     }
 
-    /// Makes the lab, or keeps it when it is already up and healthy with that many hosts
-    /// (`fresh` remakes it). Leftovers of a crashed or half-made lab of this name are removed first.
-    /// Returns the state and whether it was made now.
+    /// Makes the lab, or keeps it when it is already up and healthy with that many hosts and
+    /// the same options (`fresh` remakes it). Leftovers of a crashed or half-made lab of this name
+    /// are removed first. Returns the state and whether it was made now.
     @discardableResult
-    public func up(hosts count: Int, fresh: Bool = false, progress: (String) -> Void = { _ in }) throws(LabError) -> (
-        state: LabState, made: Bool
-    ) {
+    public func up(
+        hosts count: Int, options: LabOptions = LabOptions(), fresh: Bool = false, progress: (String) -> Void = { _ in }
+    ) throws(LabError) -> (state: LabState, made: Bool) {
         guard (1...LabTopology.maximumHosts).contains(count) else { throw .invalidHostCount(count) }
+        try options.validate(hostNames: LabTopology.names(count: count, options: options))
         try Self.requireRootAndTools()
         let lock = try LabLock(paths)
         defer { withExtendedLifetime(lock) {} }
 
         let existing = try? state()
-        if let existing, !fresh, existing.hosts.count == count, health(existing).allSatisfy(\.isHealthy) {
+        let wanted = LabTopology.names(count: count, options: options)
+        if let existing, !fresh, existing.hosts.map(\.name) == wanted, existing.options == options,
+            health(existing).allSatisfy(\.isHealthy)
+        {
             return (existing, false)
         }
         if existing != nil || !LabNetwork.existingNamespaces(withPrefix: paths.namespacePrefix).isEmpty {
@@ -48,7 +52,7 @@ public struct Lab: Sendable {
             LabTeardown.run(paths, state: existing)
         }
         do {
-            return (try make(count: count, progress: progress), true)
+            return (try make(count: count, options: options, progress: progress), true)
         } catch {
             LabTeardown.run(paths, state: try? state())
             throw error
@@ -77,16 +81,17 @@ public struct Lab: Sendable {
         return true
     }
 
-    private func make(count: Int, progress: (String) -> Void) throws(LabError) -> LabState {
-        let others = Set(Self.all(root: paths.root).compactMap { try? $0.state()?.networkPrefix })
-        let prefix = try SubnetPicker.pick(takenByLabs: others)
+    private func make(count: Int, options: LabOptions, progress: (String) -> Void) throws(LabError) -> LabState {
+        let others = Set(Self.all(root: paths.root).filter { $0.name != name }.compactMap { try? $0.state()?.subnet })
+        let length = options.lanPrefixLength
+        let prefix = try SubnetPicker.pick(takenByLabs: others, length: length)
         let tools = LabResources.hasTools ? LabResources.tools : nil
         if tools == nil { progress("warning: this rig has no simulated tools in its resources; hosts get none") }
 
         var state = LabState(
-            format: LabState.format, name: name, subnet: "\(prefix).0/24", networkPrefix: prefix,
+            format: LabState.format, name: name, subnet: "\(prefix).0/\(length)", networkPrefix: prefix,
             lanNamespace: paths.lanNamespace, namespaces: [],
-            hosts: LabTopology.hosts(count: count, networkPrefix: prefix, paths: paths))
+            hosts: LabTopology.hosts(count: count, networkPrefix: prefix, paths: paths, options: options), options: options)
         try makeDirectory(paths.directory, mode: 0o700)
         try makeDirectory(paths.shared, mode: 0o755)
         for folder in HostFilesystem.overlaidFolders where !FileManager.default.fileExists(atPath: folder) {
@@ -95,7 +100,8 @@ public struct Lab: Sendable {
         try HostFilesystem.makeFreshFolders(paths)
         try state.write(paths)
 
-        progress("lab \(name): \(count) host\(count == 1 ? "" : "s") on \(state.subnet)")
+        let hostCount = state.hosts.count
+        progress("lab \(name): \(hostCount) host\(hostCount == 1 ? "" : "s") on \(state.subnet), login \(options.loginUser)")
         try SystemCommand.check(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "rig-lab-\(name)", "-f", paths.identity], "make the lab's SSH key")
         let publicKey = try read(paths.identity + ".pub")
@@ -108,10 +114,11 @@ public struct Lab: Sendable {
         try LabNetwork.makeLAN(state)
         for i in state.hosts.indices {
             let host = state.hosts[i]
-            progress("  \(host.name) \(host.address) (\(host.roles.joined(separator: ", ")))")
+            progress(
+                "  \(host.name) \(host.address) Ubuntu \(host.ubuntu ?? "?") (\(host.roles.joined(separator: ", "))\(host.gpu == true ? ", GPU" : ""))")
             let filesystem = HostFilesystem(host: host, state: state, paths: paths)
             try filesystem.prepare(tools: tools)
-            state.hosts[i].hostKey = try filesystem.makeKeys(authorizedKey: publicKey)
+            state.hosts[i].hostKey = try filesystem.makeKeys(authorizedKey: publicKey, rootLogin: options.rootLogin)
             try LabNetwork.addNamespace(host.namespace)
             try LabNetwork.connect(host, in: state)
             state.hosts[i].holder = try HostNamespaces.startHolder(host, paths: paths)
@@ -147,12 +154,14 @@ public struct Lab: Sendable {
         try requireRoot()
         let tools = [
             ("ip", "iproute2"), ("nsenter", "util-linux"), ("unshare", "util-linux"), ("ssh-keygen", "openssh-client"),
-            ("nc", "netcat-openbsd"),
+            ("nc", "netcat-openbsd"), ("python3", "python3"),
         ]
         for (tool, package) in tools where which(tool) == nil { throw .missingTool(tool, package: package) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
             throw .missingTool("/usr/sbin/sshd", package: "openssh-server")
         }
+        // Hosts log in as `ubuntu` and become root with the machine's real sudo (setuid, reads each host's own /etc/sudoers).
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sudo") else { throw .missingTool("/usr/bin/sudo", package: "sudo") }
     }
 
     static func which(_ tool: String) -> String? {

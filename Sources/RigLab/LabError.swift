@@ -4,6 +4,7 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
     case missingTool(String, package: String)
     case invalidName(String)
     case invalidHostCount(Int)
+    case invalidOption(String)
     case notUp(name: String, root: String)
     case unknownHost(String, known: [String])
     case busy(name: String)
@@ -25,6 +26,8 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
             return "'\(name)' is not a usable lab name; use 1 to 16 lower-case letters, digits or '-', starting with a letter (e.g. demo)"
         case .invalidHostCount(let n):
             return "--hosts \(n): a lab has 1 to 9 hosts (master1 plus up to 8 workers)"
+        case .invalidOption(let message):
+            return message
         case .notUp(let name, let root):
             return "there is no lab '\(name)' (nothing in \(root)/\(name)); start it with `rig lab up --name \(name)`"
         case .unknownHost(let host, let known):
@@ -33,7 +36,7 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
             return "another rig lab command is working on lab '\(name)'; wait for it to finish"
         case .noFreeSubnet:
             return
-                "every candidate lab subnet (10.213.0.0/24 … 10.213.255.0/24) is routed on this machine or used by another lab; remove a lab with `rig lab down`"
+                "every candidate lab subnet (10.213.0.0/24 … 10.213.255.0/24, or 10.212.0.0/22 … 10.212.252.0/22 for --lan-prefix 22) is routed on this machine or used by another lab; remove a lab with `rig lab down`"
         case .commandFailed(let what, let command, let status, let output):
             return "could not \(what): `\(command)` exited with \(status)" + (output.isEmpty ? "" : ": \(output)")
         case .hostFailed(let host, let reason):

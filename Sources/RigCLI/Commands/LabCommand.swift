@@ -36,7 +36,7 @@ func reportingLabErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as LabError {
         Terminal.writeError("error: \(error)")
         switch error {
-        case .notRoot, .invalidName, .invalidHostCount, .unknownHost, .notUp, .missingTool: throw ExitStatus.invalidInput
+        case .notRoot, .invalidName, .invalidHostCount, .invalidOption, .unknownHost, .notUp, .missingTool: throw ExitStatus.invalidInput
         default: throw ExitStatus.runFailed
         }
     }

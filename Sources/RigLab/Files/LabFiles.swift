@@ -43,7 +43,7 @@ public struct LabFiles: Sendable {
             "# The hosts of rig lab '\(state.name)' (\(state.subnet)), written by `rig lab files`.",
             "# They are reached through the lab's own network namespace (see ssh_config).",
             "defaults:",
-            "  user: root",
+            "  user: \(state.loginUser)",
             "  identity: \(Self.quoted(lab.paths.identity))",
             "  ssh_config: ssh_config",
             "hosts:",
@@ -61,10 +61,10 @@ public struct LabFiles: Sendable {
 
     func sshConfig(knownHosts: String) -> String {
         """
-        # How rig (and you: ssh -F THIS_FILE root@\(state.hosts[0].address)) reaches the hosts of rig lab '\(state.name)':
+        # How rig (and you: ssh -F THIS_FILE \(state.loginUser)@\(state.hosts[0].address)) reaches the hosts of rig lab '\(state.name)':
         # through its LAN namespace, so the machine's own network gets no interface, address or route.
-        Host \(state.networkPrefix).*
-          User root
+        Host \(hostPattern)
+          User \(state.loginUser)
           IdentityFile \(lab.paths.identity)
           IdentitiesOnly yes
           UserKnownHostsFile \(knownHosts)
@@ -74,9 +74,16 @@ public struct LabFiles: Sendable {
         """
     }
 
+    /// The ssh_config Host pattern covering every address of the LAN.
+    var hostPattern: String {
+        state.hosts.map(\.address).contains { !$0.hasPrefix(state.networkPrefix + ".") }
+            ? state.hosts.map(\.address).joined(separator: " ") : "\(state.networkPrefix).*"
+    }
+
     func site(tatorSource: String) -> String {
         let prefix = state.networkPrefix
-        let (start, stop) = LabTopology.metallbRange(prefix)
+        let length = state.prefixLength
+        let (start, stop) = LabTopology.metallbRange(prefix, length: length)
         return """
             # The inputs of workflows/tator-multinode.yaml for rig lab '\(state.name)', written by `rig lab files`.
             domain: \(Self.quoted("rig-\(state.name).duckdns.org"))
@@ -84,10 +91,10 @@ public struct LabFiles: Sendable {
             dockerRegistry: "master1:5000"
             dockerUsername: ""
             nfsServer: ""
-            loadBalancerIp: \(LabTopology.loadBalancer(prefix))
+            loadBalancerIp: \(LabTopology.loadBalancer(prefix, length: length))
             metallbRangeStart: \(start)
             metallbRangeStop: \(stop)
-            dhcpRange: \(LabTopology.dhcpRange(prefix))
+            dhcpRange: \(LabTopology.dhcpRange(prefix, length: length))
             profile: current
             # The project's stand-in checkout (no network in the lab).
             tatorSource: \(Self.quoted(tatorSource))

@@ -2,7 +2,9 @@ import Foundation
 
 /// A lab host's private copy of the machine's folders: one overlay per folder, whose upper and
 /// work folders live in the host's folder of the lab. Before the host starts, the lab writes
-/// what makes it an Ubuntu 20.04 machine of its own into the upper folders.
+/// what makes it an Ubuntu 22.04 or 24.04 machine of its own into the upper folders: os-release,
+/// the `ubuntu` login user with passwordless sudo, Ubuntu's apt sources (the machine's /etc/apt
+/// and apt lists are hidden), sshd's config and the persona in /etc/rig-lab/host.env.
 struct HostFilesystem {
     /// The folders each host overlays: its changes there never reach the machine or another host.
     static let overlaidFolders = ["/etc", "/media", "/var", "/usr/local/bin", "/root", "/home", "/opt"]
@@ -49,8 +51,8 @@ struct HostFilesystem {
             try makeDirectory(work(folder))
         }
         let etc = upper("/etc")
-        try write("\(etc)/os-release", Self.osRelease)
-        try write("\(etc)/lsb-release", Self.lsbRelease)
+        try write("\(etc)/os-release", release.osRelease)
+        try write("\(etc)/lsb-release", release.lsbRelease)
         try write("\(etc)/hostname", host.name + "\n")
         try write("\(etc)/hosts", hostsFile)
         try write("\(etc)/machine-id", Self.randomHex(bytes: 16) + "\n")
@@ -58,17 +60,24 @@ struct HostFilesystem {
         try write("\(etc)/ssh/sshd_config", sshdConfig)
         try makeDirectory("\(upper("/root"))/.ssh", mode: 0o700)
         try makeDirectory("\(upper("/var"))/lib/rig-lab/shared")
+        try HostAccounts(filesystem: self).write()
+        try HostApt(filesystem: self).write()
         if let tools { try installTools(from: tools) }
     }
 
-    /// Generates the host's own sshd key (so it never uses the machine's) and authorizes the lab key for root.
-    func makeKeys(authorizedKey: String) throws(LabError) -> String {
+    var release: UbuntuRelease { host.release ?? .noble }
+    var options: LabOptions { state.options ?? LabOptions(rootLogin: true) }
+
+    /// Generates the host's own sshd key (so it never uses the machine's) and authorizes the lab
+    /// key for `ubuntu` (and for root with --root-login).
+    func makeKeys(authorizedKey: String, rootLogin: Bool) throws(LabError) -> String {
         let key = "\(upper("/etc"))/ssh/ssh_host_ed25519_key"
         try? FileManager.default.removeItem(atPath: key)
         try? FileManager.default.removeItem(atPath: key + ".pub")
         try SystemCommand.check(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@\(host.name)", "-f", key], "make the host key of \(host.name)")
-        try write("\(upper("/root"))/.ssh/authorized_keys", authorizedKey, mode: 0o600)
+        if rootLogin { try write("\(upper("/root"))/.ssh/authorized_keys", authorizedKey, mode: 0o600) }
+        try HostAccounts(filesystem: self).authorize(authorizedKey)
         guard let line = try? String(contentsOfFile: key + ".pub", encoding: .utf8) else {
             throw .hostFailed(host: host.name, reason: "ssh-keygen wrote no public key at \(key).pub")
         }
@@ -108,6 +117,11 @@ struct HostFilesystem {
             "RIG_LAB_SHARED=\(LabPaths.sharedMountPoint)",
             "RIG_LAB_SUBNET=\(state.subnet)",
             "RIG_LAB_ROLES=\(host.roles.joined(separator: ","))",
+            "RIG_LAB_UBUNTU=\(release.rawValue)",
+            "RIG_LAB_CODENAME=\(release.codename)",
+            "RIG_LAB_PYTHON=\(release.python)",
+            "RIG_LAB_GPU=\(host.gpu == true ? 1 : 0)",
+            "RIG_LAB_LOGIN_USER=\(options.loginUser)",
         ].joined(separator: "\n") + "\n"
     }
 
@@ -118,7 +132,7 @@ struct HostFilesystem {
         ListenAddress \(host.address)
         HostKey /etc/ssh/ssh_host_ed25519_key
         PidFile /run/sshd.pid
-        PermitRootLogin prohibit-password
+        PermitRootLogin \(options.rootLogin ? "prohibit-password" : "no")
         PubkeyAuthentication yes
         AuthorizedKeysFile .ssh/authorized_keys
         PasswordAuthentication no
@@ -134,34 +148,11 @@ struct HostFilesystem {
         """
     }
 
-    static let osRelease = """
-        NAME="Ubuntu"
-        VERSION="20.04.6 LTS (Focal Fossa)"
-        ID=ubuntu
-        ID_LIKE=debian
-        PRETTY_NAME="Ubuntu 20.04.6 LTS"
-        VERSION_ID="20.04"
-        HOME_URL="https://www.ubuntu.com/"
-        SUPPORT_URL="https://help.ubuntu.com/"
-        BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"
-        VERSION_CODENAME=focal
-        UBUNTU_CODENAME=focal
-
-        """
-
-    static let lsbRelease = """
-        DISTRIB_ID=Ubuntu
-        DISTRIB_RELEASE=20.04
-        DISTRIB_CODENAME=focal
-        DISTRIB_DESCRIPTION="Ubuntu 20.04.6 LTS"
-
-        """
-
     static func randomHex(bytes: Int) -> String {
         (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 
-    private func makeDirectory(_ path: String, mode: Int = 0o755) throws(LabError) {
+    func makeDirectory(_ path: String, mode: Int = 0o755) throws(LabError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
         } catch {
@@ -169,7 +160,7 @@ struct HostFilesystem {
         }
     }
 
-    private func write(_ path: String, _ text: String, mode: Int = 0o644) throws(LabError) {
+    func write(_ path: String, _ text: String, mode: Int = 0o644) throws(LabError) {
         try makeDirectory((path as NSString).deletingLastPathComponent)
         try? FileManager.default.removeItem(atPath: path)  // /etc/os-release is a symlink on the machine; the host gets a file
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {

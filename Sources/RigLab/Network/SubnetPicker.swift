@@ -1,15 +1,18 @@
-/// Chooses a /24 for a new lab that no route or address of this machine and no other lab uses.
+/// Chooses a /24 (or /22) for a new lab that no route or address of this machine and no other lab uses.
 /// It only reads the machine's routes (`ip -4 route show table all`, `ip -4 addr`); it changes nothing.
 enum SubnetPicker {
-    /// The candidates: 10.213.0.0/24 … 10.213.255.0/24.
-    static func candidates() -> [String] { (0...255).map { "10.213.\($0)" } }
+    /// The candidates: 10.213.0.0/24 … 10.213.255.0/24, or 10.212.0.0/22 … 10.212.252.0/22.
+    static func candidates(length: Int = 24) -> [String] {
+        length == 24 ? (0...255).map { "10.213.\($0)" } : stride(from: 0, through: 255, by: 1 << (24 - length)).map { "10.212.\($0)" }
+    }
 
-    static func pick(takenByLabs: Set<String>) throws(LabError) -> String {
+    /// The first three octets of a free subnet of `length`; `takenByLabs` are other labs' subnets (CIDR).
+    static func pick(takenByLabs: Set<String>, length: Int = 24) throws(LabError) -> String {
         let routes = (try? SystemCommand.run(["ip", "-4", "route", "show", "table", "all"]).output) ?? ""
         let addresses = (try? SystemCommand.run(["ip", "-4", "-o", "addr", "show"]).output) ?? ""
-        let used = networks(inRoutes: routes) + networks(inAddresses: addresses)
-        for prefix in candidates() where !takenByLabs.contains(prefix) {
-            guard let candidate = Network(cidr: "\(prefix).0/24") else { continue }
+        let used = networks(inRoutes: routes) + networks(inAddresses: addresses) + takenByLabs.compactMap { Network(cidr: $0) }
+        for prefix in candidates(length: length) {
+            guard let candidate = Network(cidr: "\(prefix).0/\(length)") else { continue }
             if !used.contains(where: { $0.overlaps(candidate) }) { return prefix }
         }
         throw .noFreeSubnet

@@ -31,6 +31,12 @@ public struct LabHost: Codable, Sendable, Hashable {
     public var sshd: TrackedProcess?
     /// The host's sshd public host key line (`ssh-ed25519 AAAA…`).
     public var hostKey: String?
+    /// Its Ubuntu release ("22.04", "24.04"; nil in labs made before personas: 20.04).
+    public var ubuntu: String?
+    /// Whether it has a simulated NVIDIA GPU (`rig lab up --gpu`).
+    public var gpu: Bool?
+
+    public var release: UbuntuRelease? { ubuntu.flatMap(UbuntuRelease.init(rawValue:)) }
 }
 
 /// Everything a lab made, written atomically before each thing is made, so that `rig lab down`
@@ -40,15 +46,21 @@ public struct LabState: Codable, Sendable, Hashable {
 
     public var format: Int
     public var name: String
-    /// The lab's LAN, e.g. 10.213.0.0/24 (the first three octets are `networkPrefix`).
+    /// The lab's LAN, e.g. 10.213.0.0/24 or 10.212.4.0/22 (the first three octets are `networkPrefix`).
     public var subnet: String
     public var networkPrefix: String
     public var lanNamespace: String
     /// The netns that were created (recorded before each `ip netns add`).
     public var namespaces: [String]
     public var hosts: [LabHost]
+    /// What `rig lab up` was asked for (nil in labs made before personas: root login, /24).
+    public var options: LabOptions?
 
     public var gateway: String { "\(networkPrefix).1" }
+    /// The LAN's prefix length (24 or 22).
+    public var prefixLength: Int { options?.lanPrefixLength ?? 24 }
+    /// The user rig logs in as.
+    public var loginUser: String { options?.loginUser ?? "root" }
 
     public func host(named name: String) -> LabHost? { hosts.first { $0.name == name } }
 
