@@ -5,7 +5,7 @@ public enum TatorSteps {
     /// Every Tator step type, in tutorial order.
     public static let all: [any StepType] = [
         PreflightStep(), PrerequisitesStep(), NFSServerStep(), MasterInitStep(), ArgoStep(), NFSProvisionerStep(),
-        JoinStep(), LabelStep(), CheckoutStep(), ValuesStep(), DuckDNSStep(), BuildStep(),
+        JoinStep(), LabelStep(), CheckoutStep(), ValuesStep(), ChartDependenciesStep(), DuckDNSStep(), BuildStep(),
     ]
 
     public static func register(into registry: inout StepTypeRegistry) {

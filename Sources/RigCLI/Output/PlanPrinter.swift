@@ -9,6 +9,7 @@ struct PlanPrinter {
     func text() throws -> String {
         let workflow = session.workflow
         var out = "workflow \(workflow.name): \(workflow.steps.count) steps\n"
+        out += header()
         let layered =
             workflow.steps.contains { !$0.changes.isEmpty || $0.location.map { $0.file != session.path } ?? false }
             || !workflow.disabledSteps.isEmpty
@@ -29,6 +30,20 @@ struct PlanPrinter {
         }
         for (id, location) in workflow.disabledSteps.sorted(by: { $0.key < $1.key }) {
             out += "\ndisabled: \(id) (\(relative(location)))\n"
+        }
+        return out
+    }
+
+    /// What step types contribute to the header (`StepType.planHeader`), each line once.
+    private func header() -> String {
+        let workflow = session.workflow
+        let context = RenderContext(workflow: workflow, inputs: session.inputs)
+        let validation = ValidationContext(workflow: workflow) { node in Renderer.renderIfKnown(node, in: context) }
+        var seen = Set<String>()
+        var out = ""
+        for step in workflow.steps {
+            guard let type = session.registry.type(named: step.type) else { continue }
+            for line in type.planHeader(step, context: validation) where seen.insert(line).inserted { out += line + "\n" }
         }
         return out
     }

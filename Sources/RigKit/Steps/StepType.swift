@@ -158,6 +158,9 @@ public protocol StepType: Sendable {
     /// Checks beyond the schema (rules across parameters); parameters are rendered where they
     /// can be at load time (`context.render`).
     func validate(_ step: Step, context: ValidationContext) -> [Diagnostic]
+    /// Lines this step adds to the header of `rig plan`, e.g. the versions it will install;
+    /// parameters are rendered as for `validate`. The same line from several steps is shown once.
+    func planHeader(_ step: Step, context: ValidationContext) -> [String]
     /// What the task will do on its host. Also called in `.display` mode for `rig plan`.
     func plan(_ invocation: StepInvocation) throws -> TaskPlan
     /// Runs the task. The default runs `plan(_:)` through the context.
@@ -168,6 +171,8 @@ extension StepType {
     public var implementationVersion: String? { nil }
 
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] { [] }
+
+    public func planHeader(_ step: Step, context: ValidationContext) -> [String] { [] }
 
     public func execute(_ invocation: StepInvocation, context: any TaskContext) throws -> TaskResult {
         try context.run(plan(invocation), invocation: invocation)

@@ -18,7 +18,8 @@ public struct CheckoutStep: StepType {
         CommonParameters.tatorDir,
         .init("repository", .string, default: "https://github.com/cvisionai/tator.git", description: "Git URL of Tator"),
         .init(
-            "ref", .string, default: "0.2.12", description: "Tag or commit to check out (0.2.12 is the last tag with the kubeadm tutorial)"),
+            "ref", .string, default: "1.0.5",
+            description: "Tag or commit to check out (1.0.5: the last tag with helm/tator, renders on Kubernetes 1.36; 0.2.12, the last with the tutorial text, uses APIs removed in 1.22/1.25)"),
         .init(
             "source", .string, default: "",
             description: "A folder or tarball on the machine running rig to upload instead of cloning (offline machines)"),
@@ -73,7 +74,7 @@ public struct CheckoutStep: StepType {
         let check = ScriptBuilder.check([Ensure("\(dir) is at \(ref) with its submodules", checks: atRef, apply: "")])
         let apply = ScriptBuilder.script(
             """
-            command -v git >/dev/null || rig_apt install git
+            command -v git >/dev/null || { rig_apt update; rig_apt install git; }
             if [ ! -d \(q(dir + "/.git")) ]; then
               git clone \(q(repository)) \(q(dir))
             fi

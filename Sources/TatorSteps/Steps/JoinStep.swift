@@ -119,7 +119,7 @@ public struct JoinStep: StepType {
                         nodeRegistration:
                           name: "\(node)"
                         """ + (profile.criSocket.map { "\n  criSocket: \"\($0)\"" } ?? "")
-                    + (nodeIP.map { "\n  kubeletExtraArgs:\n    node-ip: \"\($0)\"" } ?? "") + "\n"
+                    + "\n" + (nodeIP.map { JoinCommand.kubeletExtraArgs(["node-ip": $0], apiVersion: profile.kubeadmAPIVersion) } ?? "")
                 return Command(
                     ScriptBuilder.script(
                         """

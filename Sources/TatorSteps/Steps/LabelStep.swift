@@ -10,7 +10,10 @@ public struct LabelStep: StepType {
     public let name = "tator.label"
     public let summary = "Label every node gpuWorker/cpuWorker/webServer/dbServer from the inventory and verify"
 
-    public let schema = ParameterSchema([CommonParameters.nodeRoles])
+    public let schema = ParameterSchema([
+        CommonParameters.nodeRoles, CommonParameters.profile,
+        .init("gpuTimeout", .duration, default: "5m", description: "How long GPU nodes may take to show nvidia.com/gpu as allocatable"),
+    ])
 
     public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
         let roles = step.with["nodeRoles"].flatMap { context.render($0)?.listValue?.map(\.text) } ?? ["master", "worker"]
@@ -23,7 +26,7 @@ public struct LabelStep: StepType {
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let p = Parameters(invocation, schema)
         let nodes = CommonParameters.cluster(p).nodes
-        let ensures = nodes.map { host -> Ensure in
+        var ensures = nodes.map { host -> Ensure in
             let node = Cluster.nodeName(host)
             let pairs = TatorLayout.labels.map { "\($0)=\(LabelCoverage.normalized(host.labels[$0]))" }
             return Ensure(
@@ -35,7 +38,33 @@ public struct LabelStep: StepType {
                     },
                 apply: "kubectl label nodes \(Shell.quote(node)) \(pairs.joined(separator: " ")) --overwrite")
         }
+        let gpuNodes = nodes.filter { LabelCoverage.isYes($0.labels["gpuWorker"]) }
+        if !gpuNodes.isEmpty, let gpu = try CommonParameters.resolvedProfile(p).gpu {
+            let q = Shell.quote
+            ensures.append(
+                Ensure(
+                    "the NVIDIA device plugin \(gpu.devicePluginVersion) runs on the gpuWorker nodes",
+                    check: "helm list -n nvidia-device-plugin --short | grep -qx nvdp",
+                    apply: """
+                        helm repo list 2>/dev/null | awk '{ print $1 }' | grep -qx nvdp || helm repo add nvdp \(q(gpu.devicePluginRepositoryURL))
+                        helm repo update nvdp
+                        helm upgrade --install nvdp \(q(gpu.devicePluginChart)) --version \(q(gpu.devicePluginVersion)) \\
+                          --namespace nvidia-device-plugin --create-namespace --set-string nodeSelector.gpuWorker=yes
+                        """))
+            for host in gpuNodes {
+                let node = Cluster.nodeName(host)
+                let allocatable = "[ \"$(kubectl get node \(q(node)) -o jsonpath='{.status.allocatable.nvidia\\.com/gpu}')\" -gt 0 ] 2>/dev/null"
+                ensures.append(
+                    Ensure(
+                        "node \(node) has nvidia.com/gpu allocatable",
+                        check: allocatable,
+                        apply:
+                            "rig_wait \(p.seconds("gpuTimeout")) 'nvidia.com/gpu to become allocatable on \(node) (kubectl -n nvidia-device-plugin get pods -o wide; nvidia-smi and containerd config dump on the node)' bash -c \(q(allocatable))"
+                    ))
+            }
+        }
         return ScriptBuilder.plan(
-            ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled?", action: "label the nodes")
+            ensures, preamble: [ScriptBuilder.kubeconfig], question: "are the nodes labelled (and GPUs allocatable)?",
+            action: "label the nodes")
     }
 }

@@ -45,14 +45,41 @@ public struct MasterInitStep: StepType {
             }
         let timeout = p.seconds("readyTimeout")
 
+        let nodeIP = IPv4Address(address) != nil ? address : nil
+        var initConfig = """
+            apiVersion: \(profile.kubeadmAPIVersion)
+            kind: InitConfiguration
+            localAPIEndpoint:
+              advertiseAddress: "\(address)"
+              bindPort: \(TatorLayout.apiPort)
+            nodeRegistration:
+              name: "\(node)"
+
+            """
+        if let socket = profile.criSocket { initConfig += "  criSocket: \"\(socket)\"\n" }
+        if let nodeIP { initConfig += JoinCommand.kubeletExtraArgs(["node-ip": nodeIP], apiVersion: profile.kubeadmAPIVersion) }
+        initConfig += """
+            ---
+            apiVersion: \(profile.kubeadmAPIVersion)
+            kind: ClusterConfiguration
+            networking:
+              podSubnet: "\(podCIDR)"
+            ---
+            apiVersion: kubelet.config.k8s.io/v1beta1
+            kind: KubeletConfiguration
+            cgroupDriver: systemd
+
+            """
+        let configPath = "\(TatorLayout.stateDirectory)/kubeadm-init.yaml"
         var ensures: [Ensure] = [
             Ensure(
                 "the control plane is initialised and its API answers",
                 checks: ["[ -f /etc/kubernetes/admin.conf ]", "kubectl get nodes"],
                 apply: """
+                    \(Shell.heredoc("rig_put \(configPath) 0600", initConfig))
                     if [ ! -f /etc/kubernetes/admin.conf ]; then
                       # --skip-token-print and the filter keep the bootstrap token out of the log; workers get fresh tokens.
-                      kubeadm init --apiserver-advertise-address=\(q(address)) --pod-network-cidr=\(q(podCIDR)) --node-name=\(q(node))\(profile.criSocket.map { " --cri-socket=\($0)" } ?? "") --skip-token-print 2>&1 \\
+                      kubeadm init --config \(configPath) --skip-token-print 2>&1 \\
                         | sed -E 's/(--token|--certificate-key|--discovery-token-ca-cert-hash)([ =])(<value withheld>|[^ ]+)/\\1\\2<redacted>/g'
                     fi
                     rig_wait 300 'the API server on \(address):\(TatorLayout.apiPort) to answer' kubectl get nodes

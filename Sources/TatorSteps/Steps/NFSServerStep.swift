@@ -88,7 +88,7 @@ public struct NFSServerStep: StepType {
                             """
                             list=$(showmount -e \(Shell.quote(server)) 2>&1) || rig_fail "node \(node.name) cannot query the NFS server \(server): $list (is nfs-common installed and are ports 111 and 2049 open?)"
                             \(sees) || rig_fail "node \(node.name) does not see \(paths.joined(separator: " and ")) in the exports of \(server): $list (does lanCIDR cover \(node.address)?)"
-                            """), delegateTo: node.name, summary: "node \(node.name) sees the exports")))
+                            """), become: true, delegateTo: node.name, summary: "node \(node.name) sees the exports")))
         }
         return TaskPlan(check: Command(ScriptBuilder.check(check), become: true, summary: "is the NFS share exported?"), actions: actions)
     }

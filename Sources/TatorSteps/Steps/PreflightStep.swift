@@ -18,7 +18,11 @@ public struct PreflightStep: StepType {
         .init("metallbRangeStop", .string, default: "", description: "metallb.ipRangeStop; empty: the load-balancer IP"),
         .init("dhcpRange", .string, default: "", description: "The router's DHCP pool, `a-b`; the MetalLB range must stay outside it"),
         CommonParameters.nfsServer,
-        .init("ubuntuVersions", .list(.string), default: "20.04", description: "Accepted Ubuntu VERSION_IDs"),
+        .init("ubuntuVersions", .list(.string), default: "22.04,24.04", description: "Accepted Ubuntu VERSION_IDs"),
+        CommonParameters.profile,
+        .init(
+            "checkSources", .bool, default: "true",
+            description: "Check that every download source of the profile this host will use answers within 5 s (apt, chart and image repositories)"),
         .init("minCPUs", .int, default: "2", description: "Minimum CPU count (kubeadm needs 2 on the master)"),
         .init("minMemoryMB", .int, default: "3500", description: "Minimum memory in MiB"),
         .init("minDiskGB", .int, default: "20", description: "Minimum free space on /var in GiB (images and etcd live there)"),
@@ -111,6 +115,45 @@ public struct PreflightStep: StepType {
                     "timeout 5 bash -c ': </dev/tcp/\(target.address)/\(port)' 2>/dev/null || problem \(q("cannot reach \(role) \(target.name) at \(target.address):\(port) from here; check cabling, routes and firewalls"))"
                 )
             }
+        }
+        let isGPU = LabelCoverage.isYes(host.labels["gpuWorker"])
+        if isGPU {
+            lines += [
+                "",
+                "# a GPU worker needs an NVIDIA device",
+                "if ! lspci 2>/dev/null | grep -qi nvidia; then",
+                "  problem 'this host is labelled gpuWorker=yes but lspci shows no NVIDIA device; fix the label in the inventory (gpuWorker: no) or the hardware (is the card seated, passed through to this VM?)'",
+                "fi",
+            ]
+        }
+        if p.bool("checkSources") {
+            let profile = try CommonParameters.resolvedProfile(p)
+            let sources = profile.sources.filter { (!$0.masterOnly || isMaster) && (!$0.gpuOnly || isGPU) }
+            lines += [
+                "",
+                "# every download source this host will use answers within 5 s (all at once), so a blocked",
+                "# or moved source fails here and not in a 60-minute helm timeout",
+                "sources=$(mktemp -d)",
+                "trap 'rm -rf \"$sources\"' EXIT",
+                "check_source() { # check_source N WHAT URL: a line in $sources/N when URL does not answer",
+                "  local code status=0",
+                "  code=$(curl -sSIL --max-time 5 -o /dev/null -w '%{http_code}' \"$3\" 2>/dev/null) || status=$?",
+                "  if [ \"$status\" != 0 ]; then",
+                "    echo \"unreachable: $2 at $3 (curl exit $status; 6: name not resolved, 7: connection refused, 28: no answer in 5 s); check DNS, proxy and firewall, or use a mirror\" > \"$sources/$1\"",
+                "  elif [[ $3 != */v2/ ]] && [ \"$code\" -ge 400 ]; then",
+                "    echo \"$2 at $3 answers HTTP $code: it may have moved\" > \"$sources/$1\"",
+                "  fi",
+                "}",
+            ]
+            for (index, source) in sources.enumerated() {
+                lines.append("check_source \(index + 1) \(q(source.what)) \(q(source.url)) &")
+            }
+            lines += [
+                "wait",
+                "for f in \"$sources\"/*; do",
+                "  if [ -e \"$f\" ]; then problem \"$(cat \"$f\")\"; fi",
+                "done",
+            ]
         }
         let ports = isMaster ? TatorLayout.masterPorts : TatorLayout.workerPorts
         lines += [

@@ -55,6 +55,11 @@ public struct PrerequisitesStep: StepType {
         return []
     }
 
+    public func planHeader(_ step: Step, context: ValidationContext) -> [String] {
+        let name = RenderedParameters(step: step, context: context).string("profile") ?? "current"
+        return VersionProfile.named(name)?.headerLines ?? []
+    }
+
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let ensures = try ensures(invocation)
         return ScriptBuilder.plan(
@@ -135,20 +140,8 @@ public struct PrerequisitesStep: StepType {
             list.append(.packages("containerd is installed", ["containerd.io"]))
             list.append(
                 Ensure(
-                    "containerd uses the systemd cgroup driver and the CRI plugin, and reads registry settings from /etc/containerd/certs.d",
-                    checks: [
-                        "grep -q 'SystemdCgroup = true' /etc/containerd/config.toml",
-                        "grep -q 'config_path = \"/etc/containerd/certs.d\"' /etc/containerd/config.toml",
-                        "! grep -Eq '^disabled_plugins.*\"cri\"' /etc/containerd/config.toml",
-                    ],
-                    apply: """
-                        install -d -m 0755 /etc/containerd
-                        containerd config default > /etc/containerd/config.toml.rig
-                        sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' \\
-                          -e 's|config_path = ""|config_path = "/etc/containerd/certs.d"|' /etc/containerd/config.toml.rig
-                        mv -f /etc/containerd/config.toml.rig /etc/containerd/config.toml
-                        systemctl restart containerd
-                        """))
+                    "containerd's configuration (config.toml for the installed major: SystemdCgroup for runc, registries from \(ContainerdConfig.certsDirectory)) is in effect",
+                    check: ContainerdConfig.check, apply: ContainerdConfig.apply))
             list.append(
                 .file(
                     "/etc/containerd/certs.d/\(registry)/hosts.toml",
@@ -183,13 +176,17 @@ public struct PrerequisitesStep: StepType {
             }
         }
 
+        if LabelCoverage.isYes(host.labels["gpuWorker"]), let gpu = profile.gpu {
+            list += gpuEnsures(gpu)
+        }
+
         let keyPath = profile.kubernetesKeyPath
         let versionSuffix = profile.kubernetesPackageVersion.map { "=\($0)" } ?? ""
         let kubePackages = ["kubelet", "kubeadm", "kubectl"]
         let sourceLine = "deb [signed-by=\(keyPath)] \(profile.kubernetesRepository)"
         let unavailable =
             profile.name == "tutorial" && p.string("kubernetesRepository").isEmpty
-            ? "The tutorial profile installs Kubernetes \(profile.kubernetesPackageVersion ?? "") from apt.kubernetes.io, which was frozen on 13 September 2023 and went away on 4 March 2024 (kubernetes.io blog, 2023-08-31). Use profile: current (Kubernetes 1.24 from pkgs.k8s.io with containerd), or set kubernetesRepository to a mirror that still carries it."
+            ? "The tutorial profile installs Kubernetes \(profile.kubernetesPackageVersion ?? "") from apt.kubernetes.io, which was frozen on 13 September 2023 and went away on 4 March 2024 (kubernetes.io blog, 2023-08-31). Use profile: current (Kubernetes \(VersionProfile.current.kubernetesMinor) from pkgs.k8s.io with containerd), or set kubernetesRepository to a mirror that still carries it."
             : "The Kubernetes packages\(versionSuffix.isEmpty ? "" : " at version " + profile.kubernetesPackageVersion!) are not available from \(profile.kubernetesRepository); check the repository and version (kubernetesRepository, kubernetesPackageVersion)."
         list.append(
             Ensure(
@@ -269,8 +266,8 @@ public struct PrerequisitesStep: StepType {
             let helm = profile.helmVersion
             list.append(
                 Ensure(
-                    "Helm 3 is installed",
-                    checks: ["command -v helm", "helm version --short | grep -q '^v3\\.'"],
+                    "Helm \(helm) is installed",
+                    checks: ["command -v helm", "helm version --short | grep -Eq \(q("^v" + ereEscape(helm) + "([+]|$)"))"],
                     apply: """
                         tmp=$(mktemp -d)
                         curl -fsSL "https://get.helm.sh/helm-v\(helm)-linux-$arch.tar.gz" -o "$tmp/helm.tgz"
@@ -300,6 +297,48 @@ public struct PrerequisitesStep: StepType {
                     apply: "mkdir -p \(dirs)\nchown nobody:nogroup \(dirs)\nchmod 777 \(dirs)"))
         }
         return list
+    }
+
+    /// A GPU worker: the NVIDIA driver (from the Ubuntu archive), the NVIDIA container toolkit
+    /// (from NVIDIA's repository) and containerd's `nvidia` runtime as the default, so the device
+    /// plugin's pods and Tator's GPU jobs see the GPUs.
+    func gpuEnsures(_ gpu: VersionProfile.GPU) -> [Ensure] {
+        let q = Shell.quote
+        let line = "deb [signed-by=\(gpu.toolkitKeyPath)] \(gpu.toolkitRepository)"
+        return [
+            .packages("the NVIDIA driver (\(gpu.driverPackage)) is installed", [gpu.driverPackage]),
+            Ensure(
+                "nvidia-smi sees this host's GPU",
+                check: "nvidia-smi -L | grep -q '^GPU '",
+                apply: """
+                    modprobe nvidia 2>/dev/null || true
+                    nvidia-smi -L | grep -q '^GPU ' \\
+                      || rig_fail 'nvidia-smi sees no GPU after installing \(gpu.driverPackage): reboot this host so the new kernel module loads (check Secure Boot: an unsigned module is refused), then run rig again'
+                    """),
+            Ensure(
+                "NVIDIA's container toolkit repository is configured",
+                checks: ["[ -s \(q(gpu.toolkitKeyPath)) ]", "grep -qxF \(q(line)) /etc/apt/sources.list.d/nvidia-container-toolkit.list"],
+                apply: """
+                    install -d -m 0755 /etc/apt/keyrings
+                    curl -fsSL \(q(gpu.toolkitKeyURL)) | gpg --batch --yes --dearmor -o \(q(gpu.toolkitKeyPath)) \\
+                      || rig_fail \(q("could not download NVIDIA's signing key from \(gpu.toolkitKeyURL)"))
+                    chmod a+r \(q(gpu.toolkitKeyPath))
+                    echo \(q(line)) > /etc/apt/sources.list.d/nvidia-container-toolkit.list
+                    rig_apt update
+                    """),
+            .packages("the NVIDIA container toolkit is installed", ["nvidia-container-toolkit"]),
+            Ensure(
+                "containerd's default runtime is nvidia",
+                checks: [
+                    "dump=$(containerd config dump 2>/dev/null)",
+                    "grep -q 'runtimes.nvidia\\]' <<< \"$dump\"",
+                    "grep -Eq \"default_runtime_name = [\\\"']nvidia[\\\"']\" <<< \"$dump\"",
+                ],
+                apply: """
+                    nvidia-ctk runtime configure --runtime=containerd --set-as-default
+                    systemctl restart containerd
+                    """),
+        ]
     }
 
     private func jsonString(_ s: String) -> String {

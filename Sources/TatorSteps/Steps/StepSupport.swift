@@ -6,7 +6,7 @@ enum CommonParameters {
     static let profile = ParameterSchema.Parameter(
         "profile", .oneOf(VersionProfile.names), default: "current",
         description:
-            "Version profile: `tutorial` (the 2020 versions; Kubernetes 1.17.11 from apt.kubernetes.io, which is gone) or `current` (containerd, Kubernetes 1.24 from pkgs.k8s.io)"
+            "Version profile: `current` (2026-12: Kubernetes 1.36 from pkgs.k8s.io on containerd 2.x, Ubuntu 22.04/24.04) or `tutorial` (the 2020 versions; not installable today: apt.kubernetes.io is gone)"
     )
     static let masterRole = ParameterSchema.Parameter(
         "masterRole", .string, default: "master", description: "Inventory role of the master node")

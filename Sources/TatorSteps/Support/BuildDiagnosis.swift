@@ -16,12 +16,12 @@ enum BuildDiagnosis {
         Known(
             pattern: "(no chart version found|can't get a valid version|could not find).*(metallb|redis|metrics-server)",
             explanation:
-                "Bitnami's chart index keeps only about 6 months of versions, so metallb 0.1.21 / redis 12.2.3 / metrics-server 5.3.3 cannot be resolved; point those dependencies in helm/tator/Chart.yaml at Bitnami's historical index (https://raw.githubusercontent.com/bitnami/charts/eb5f9a9513d987b519f0ecd732e7031241c50328/bitnami) or vendor the charts into helm/tator/charts"
+                "Bitnami's default chart index keeps only recent versions, so the pinned metallb/redis cannot be resolved there; tator.chart-dependencies points them at https://raw.githubusercontent.com/bitnami/charts/archive-full-index/bitnami: check that step ran, or vendor the charts into helm/tator/charts"
         ),
         Known(
             pattern: "helm.min.io",
             explanation:
-                "MinIO's legacy chart repository helm.min.io may no longer serve minio 8.0.8; vendor the chart or disable minio in values.yaml"
+                "MinIO's legacy chart repository helm.min.io is deprecated (the chart moved to charts.min.io, which tator.chart-dependencies uses); if minio 8.0.8 cannot be resolved, vendor the chart into helm/tator/charts or disable minio in values.yaml"
         ),
         Known(
             pattern: "input device is not a TTY|Unable to use a TTY",
@@ -36,7 +36,7 @@ enum BuildDiagnosis {
         Known(
             pattern: "no matches for kind .* in version",
             explanation:
-                "the chart uses Kubernetes APIs this cluster no longer serves (policy/v1beta1, PodSecurityPolicy, ...); Tator 0.2.x charts need Kubernetes 1.24 or older (profile current pins 1.24)"
+                "the chart uses Kubernetes APIs this cluster no longer serves: Tator 0.2.12's chart uses rbac.authorization.k8s.io/v1beta1 (removed in 1.22) and batch/v1beta1 CronJobs (removed in 1.25); use tatorRef 1.0.5 (RBAC v1, batch/v1)"
         ),
         Known(
             pattern: "denied: requested access|connection refused.*5000|http: server gave HTTP response to HTTPS client",
@@ -46,7 +46,7 @@ enum BuildDiagnosis {
         Known(
             pattern: "No module named|ModuleNotFoundError",
             explanation:
-                "a Python module the Makefile needs is missing on the master (PyYAML, mako, progressbar2, sphinx): keep buildDependencies on"
+                "a Python module the Makefile needs is missing on the master (PyYAML: python3-yaml): keep buildDependencies on; install Python modules from apt or a virtualenv, not pip3 into the system Python (refused on Ubuntu 24.04, PEP 668)"
         ),
     ]
 

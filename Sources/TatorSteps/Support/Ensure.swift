@@ -58,14 +58,16 @@ struct Ensure: Sendable, Hashable {
         )
     }
 
-    /// Debian packages installed (at a version when given as `name=version`), some held.
+    /// Debian packages installed (at a version when given as `name=version`), some held. The
+    /// package lists are fetched first (`apt-get update`): a fresh host has none, and a list
+    /// fetched before a repository was added does not know that repository's packages.
     static func packages(_ what: String, _ packages: [String], hold: [String] = []) -> Ensure {
         let checks = packages.map { spec -> String in
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
             return parts.count == 2 ? "rig_has_pkg \(Shell.quote(parts[0])) \(Shell.quote(parts[1]))" : "rig_has_pkg \(Shell.quote(spec))"
         }
         let holdChecks = hold.map { "apt-mark showhold | grep -qx \(Shell.quote($0))" }
-        var apply = "rig_apt install --allow-downgrades --allow-change-held-packages " + packages.map(Shell.quote).joined(separator: " ")
+        var apply = "rig_apt update\nrig_apt install --allow-downgrades --allow-change-held-packages " + packages.map(Shell.quote).joined(separator: " ")
         if !hold.isEmpty { apply += "\napt-mark hold " + hold.map(Shell.quote).joined(separator: " ") }
         return Ensure(what, checks: checks + holdChecks, apply: apply)
     }

@@ -62,8 +62,20 @@ struct JoinCommand: Sendable, Hashable, CustomStringConvertible {
 
             """
         if let criSocket { yaml += "  criSocket: \"\(criSocket)\"\n" }
-        if let nodeIP {
-            yaml += "  kubeletExtraArgs:\n    node-ip: \"\(nodeIP)\"\n"
+        if let nodeIP { yaml += Self.kubeletExtraArgs(["node-ip": nodeIP], apiVersion: apiVersion) }
+        return yaml
+    }
+
+    /// `nodeRegistration.kubeletExtraArgs` (indented for it): a map up to v1beta3, a list of
+    /// `name`/`value` pairs from v1beta4 (kubeadm 1.31+).
+    static func kubeletExtraArgs(_ arguments: [String: String], apiVersion: String) -> String {
+        var yaml = "  kubeletExtraArgs:\n"
+        for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
+            if apiVersion.hasSuffix("/v1beta1") || apiVersion.hasSuffix("/v1beta2") || apiVersion.hasSuffix("/v1beta3") {
+                yaml += "    \(name): \"\(value)\"\n"
+            } else {
+                yaml += "    - name: \(name)\n      value: \"\(value)\"\n"
+            }
         }
         return yaml
     }

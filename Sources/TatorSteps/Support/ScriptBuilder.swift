@@ -26,6 +26,14 @@ enum ScriptBuilder {
             """
         ),
         (
+            "rig_toml_has",
+            """
+            rig_toml_has() { # rig_toml_has TABLE ERE < toml: a line matching ERE inside the table [TABLE]
+              awk -v want="$1" -v re="$2" '/^[[:space:]]*\\[/ { s = $0; gsub(/^[[:space:]]+|[[:space:]]+$/, "", s); next } s == want && $0 ~ re { ok = 1 } END { exit !ok }'
+            }
+            """
+        ),
+        (
             "rig_wait",
             """
             rig_wait() { # rig_wait SECONDS WHAT COMMAND...: poll every 5 s until COMMAND succeeds
