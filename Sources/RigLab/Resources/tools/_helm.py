@@ -6,18 +6,31 @@ import os
 import sys
 import time
 
+import _charts
 import _cli
 import _riglab as lab
 import _workloads
 
-KNOWN_REPOSITORIES = {
-    "https://helm.cilium.io/": ["cilium"],
-    "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/": ["nfs-subdir-external-provisioner"],
-    "https://charts.helm.sh/stable": ["nfs-client-provisioner"],
-}
-DEAD = {"https://kubernetes-charts.storage.googleapis.com": "403 Forbidden"}
-VALUED = {"-n": "namespace", "--namespace": "namespace", "--version": "version", "-f": "values",
+VALUED = {"--kube-version": "kube-version", "-n": "namespace", "--namespace": "namespace", "--version": "version", "-f": "values",
           "--values": "values", "--timeout": "timeout", "--kubeconfig": "kubeconfig", "-o": "output", "--output": "output"}
+
+
+PASSTHROUGH = ("--set", "--set-string", "--set-json", "--set-file", "--set-literal", "-f", "--values")
+
+
+def passthrough_args(argv):
+    """The values arguments (-f/--values, --set*) in their order, for the real helm's render."""
+    result, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in PASSTHROUGH and i + 1 < len(argv):
+            result += [a, argv[i + 1]]
+            i += 2
+            continue
+        if a.split("=", 1)[0] in PASSTHROUGH and "=" in a:
+            result.append(a)
+        i += 1
+    return result
 
 
 def parse(argv):
@@ -59,11 +72,7 @@ def repo(words, options, version):
         repos = h.setdefault("helm-repos", {})
         if sub == "add":
             name, url = words[2], words[3]
-            for dead, why in DEAD.items():
-                if url.startswith(dead):
-                    raise lab.ToolError(f'Error: looks like "{url}" is not a valid chart repository or cannot be reached: failed to fetch {normal(url)}index.yaml : {why}', 1)
-            if normal(url) not in [normal(u) for u in KNOWN_REPOSITORIES]:
-                raise lab.ToolError(f'Error: looks like "{url}" is not a valid chart repository or cannot be reached: Get "{normal(url)}index.yaml": dial tcp: lookup: no such host (rig lab knows only the repositories the Tator workflow uses)', 1)
+            _charts.repository(url)
             if name in repos:
                 if normal(repos[name]) == normal(url):
                     print(f'"{name}" already exists with the same configuration, skipping')
@@ -117,7 +126,12 @@ def list_releases(state, options):
     return 0
 
 
-def install(words, options, sets, upgrade=False):
+def fresh_install(namespace, name):
+    return f"{namespace}/{name}" not in lab.read_cluster()["releases"]
+
+
+def install(words, options, sets, upgrade=False, passthrough=()):
+    passthrough = list(passthrough)
     if len(words) < 3:
         raise lab.ToolError("Error: INSTALLATION FAILED: must either provide a name or specify --generate-name", 1)
     name, chart = words[1], words[2]
@@ -127,9 +141,25 @@ def install(words, options, sets, upgrade=False):
         repos = lab.read_host_state().get("helm-repos", {})
         if "/" not in chart or repo_name not in repos:
             raise lab.ToolError(f'Error: INSTALLATION FAILED: repo {repo_name} not found', 1)
-        if chart.split("/")[1] not in KNOWN_REPOSITORIES.get(normal(repos[repo_name]), []) and \
-                chart.split("/")[1] not in KNOWN_REPOSITORIES.get(repos[repo_name], []):
-            raise lab.ToolError(f'Error: INSTALLATION FAILED: chart "{chart.split("/")[1]}" not found in {repos[repo_name]} repository', 1)
+        served = _charts.repository(repos[repo_name])
+        wanted = chart.split("/")[1]
+        if wanted not in served:
+            raise lab.ToolError(f'Error: INSTALLATION FAILED: chart "{wanted}" not found in {repos[repo_name]} repository', 1)
+        if options.get("version") and options["version"] not in served[wanted]:
+            raise lab.ToolError(f'Error: INSTALLATION FAILED: chart "{wanted}" matching {options["version"]} not found in {repo_name} index. (try \'helm repo update\'): no chart version found for {wanted}-{options["version"]}', 1)
+    rendered = None
+    if os.path.isdir(chart):
+        state = lab.read_cluster()
+        kube_version = (state.get("cluster") or {}).get("version", "v1.36.0")
+        rendered = _charts.objects(_charts.render(chart, name, namespace, passthrough, kube_version,
+                                                  "Error: UPGRADE FAILED: " if upgrade and not fresh_install(namespace, name) else "Error: INSTALLATION FAILED: "))
+        removed = _charts.removed_apis(rendered, kube_version)
+        if removed:
+            raise lab.ToolError(("Error: UPGRADE FAILED: " if upgrade else "Error: INSTALLATION FAILED: ") + "unable to build kubernetes objects from release manifest: " + removed[0], 1)
+        unpullable = _charts.unpullable_images(state, rendered)
+        if unpullable and (options.get("wait") or options.get("atomic") or options.get("rollback-on-failure")):
+            how = f"release {name} failed, and has been uninstalled due to atomic being set" if options.get("atomic") or options.get("rollback-on-failure") else f"release {name} failed"
+            raise lab.ToolError(f"Error: INSTALLATION FAILED: {how}: context deadline exceeded\n(rig lab: the pods never start: " + "; ".join(unpullable) + ")", 1)
     if "values" in options:
         for k, v in flatten(lab.load_yaml(open(options["values"]).read())[0] or {}).items():
             sets.setdefault(k, v)
@@ -144,7 +174,7 @@ def install(words, options, sets, upgrade=False):
             if not options.get("create-namespace"):
                 raise lab.ToolError(f'Error: INSTALLATION FAILED: create: failed to create: namespaces "{namespace}" not found', 1)
             state["namespaces"].append(namespace)
-        pods, storageclasses, services, problem = _workloads.chart_workloads(state, name, chart, namespace, sets)
+        pods, storageclasses, services, problem = _workloads.chart_workloads(state, name, chart, namespace, sets, rendered)
         if problem and (options.get("wait") or options.get("atomic")):
             how = "release {0} failed, and has been uninstalled due to atomic being set".format(name) if options.get("atomic") else f"release {name} failed"
             raise lab.ToolError(f"Error: INSTALLATION FAILED: {how}: timed out waiting for the condition\n(rig lab: {problem})", 1)
@@ -196,13 +226,32 @@ def main(version):
             return 0
         if command == "repo":
             return repo(words, options, version)
+        if command in ("dependency", "dep", "dependencies") and len(words) >= 3 and words[1] in ("update", "up", "build"):
+            return _charts.dependency_update(words[2])
+        if command == "template":
+            if len(words) < 3 or not os.path.isdir(words[2]):
+                raise lab.ToolError("rig lab: helm template: only NAME LOCAL-CHART-FOLDER is simulated", 1)
+            kube = options.get("kube-version")
+            if not kube:
+                try:
+                    kube = lab.connected_cluster(for_helm=True)["cluster"]["version"]
+                except lab.ToolError:
+                    kube = "v1.36.0"
+            manifest = _charts.render(words[2], words[1], options.get("namespace", "default"), passthrough_args(argv), kube)
+            removed = _charts.removed_apis(_charts.objects(manifest), kube)
+            if removed:
+                raise lab.ToolError("Error: unable to build kubernetes objects from release manifest: " + removed[0], 1)
+            sys.stdout.write(manifest)
+            return 0
         state = lab.connected_cluster(for_helm=True)
         if command in ("list", "ls"):
             return list_releases(state, options)
         if command == "install":
-            return install(words, options, sets)
-        if command == "upgrade" and options.get("install"):
-            return install(words, options, sets, upgrade=True)
+            return install(words, options, sets, passthrough=passthrough_args(argv))
+        if command == "upgrade":
+            if not options.get("install") and fresh_install(options.get("namespace", "default"), words[1] if len(words) > 1 else ""):
+                raise lab.ToolError(f'Error: UPGRADE FAILED: "{words[1] if len(words) > 1 else ""}" has no deployed releases', 1)
+            return install(words, options, sets, upgrade=True, passthrough=passthrough_args(argv))
         if command in ("uninstall", "delete", "del"):
             return uninstall(words, options)
         if command == "status":

@@ -56,7 +56,7 @@ def tator_values(chart, sets):
     return values
 
 
-def chart_workloads(state, release, chart, namespace, sets):
+def chart_workloads(state, release, chart, namespace, sets, rendered=None):
     """(pods, storage classes, services, problem) a chart's install creates; problem: why helm --wait fails."""
     name = chart_name(chart)
     seed = release + namespace
@@ -73,7 +73,10 @@ def chart_workloads(state, release, chart, namespace, sets):
         return [{"name": f"{release}-{lab.suffix(seed, 10)}-{lab.suffix(seed + 'p', 5)}", "provisioner": True}], sc, [], None
     if name == "tator":
         values = tator_values(chart, sets)
-        image = f"{values.get('systemImageRepo') or values.get('dockerRegistry')}/tator_online:latest"
+        image = f"{values.get('dockerRegistry') or values.get('systemImageRepo')}/tator_online:{values.get('gitRevision') or 'latest'}"
+        rendered_images = [i for o in rendered or [] for i in o["images"] if "/tator_online:" in i]
+        if rendered_images:
+            image = rendered_images[0]
         pods = [{"name": f"gunicorn-deployment-{lab.suffix(seed + 'g', 10)}-{lab.suffix(seed + 'g2', 5)}", "nodeSelector": {"webServer": "yes"}, "needsStorageClass": "nfs-client"},
                 {"name": f"nginx-{lab.suffix(seed + 'n', 10)}-{lab.suffix(seed + 'n2', 5)}", "nodeSelector": {"webServer": "yes"}, "needsStorageClass": "nfs-client", "nginx": True},
                 {"name": f"transcoder-{lab.suffix(seed + 't', 10)}-{lab.suffix(seed + 't2', 5)}", "nodeSelector": {"cpuWorker": "yes"}, "needsStorageClass": "nfs-client"},
