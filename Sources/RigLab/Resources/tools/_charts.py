@@ -235,6 +235,13 @@ def removed_apis(rendered, kube_version):
     return problems
 
 
+def removed_message(problems):
+    """The first problem in full, the others by object (real helm stops at the first)."""
+    others = [p.split("object ", 1)[1].split(" from ")[0] for p in problems[1:] if "object " in p]
+    more = f"\n(rig lab: {len(others)} more objects use removed APIs: {', '.join(others)})" if others else ""
+    return problems[0] + more
+
+
 def normalize_image(image):
     name = image
     first = name.split("/", 1)[0]

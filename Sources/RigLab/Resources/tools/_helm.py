@@ -155,7 +155,7 @@ def install(words, options, sets, upgrade=False, passthrough=()):
                                                   "Error: UPGRADE FAILED: " if upgrade and not fresh_install(namespace, name) else "Error: INSTALLATION FAILED: "))
         removed = _charts.removed_apis(rendered, kube_version)
         if removed:
-            raise lab.ToolError(("Error: UPGRADE FAILED: " if upgrade else "Error: INSTALLATION FAILED: ") + "unable to build kubernetes objects from release manifest: " + removed[0], 1)
+            raise lab.ToolError(("Error: UPGRADE FAILED: " if upgrade else "Error: INSTALLATION FAILED: ") + "unable to build kubernetes objects from release manifest: " + _charts.removed_message(removed), 1)
         unpullable = _charts.unpullable_images(state, rendered)
         if unpullable and (options.get("wait") or options.get("atomic") or options.get("rollback-on-failure")):
             how = f"release {name} failed, and has been uninstalled due to atomic being set" if options.get("atomic") or options.get("rollback-on-failure") else f"release {name} failed"
@@ -240,7 +240,7 @@ def main(version):
             manifest = _charts.render(words[2], words[1], options.get("namespace", "default"), passthrough_args(argv), kube)
             removed = _charts.removed_apis(_charts.objects(manifest), kube)
             if removed:
-                raise lab.ToolError("Error: unable to build kubernetes objects from release manifest: " + removed[0], 1)
+                raise lab.ToolError("Error: unable to build kubernetes objects from release manifest: " + _charts.removed_message(removed), 1)
             sys.stdout.write(manifest)
             return 0
         state = lab.connected_cluster(for_helm=True)
