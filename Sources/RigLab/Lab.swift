@@ -93,7 +93,8 @@ public struct Lab: Sendable {
             lanNamespace: paths.lanNamespace, namespaces: [],
             hosts: LabTopology.hosts(count: count, networkPrefix: prefix, paths: paths, options: options), options: options)
         try makeDirectory(paths.directory, mode: 0o700)
-        try makeDirectory(paths.shared, mode: 0o755)
+        // Every user of a host writes here (the tools log calls and keep the cluster state, also when `ubuntu` runs kubectl).
+        try makeDirectory(paths.shared, mode: 0o777)
         for folder in HostFilesystem.overlaidFolders where !FileManager.default.fileExists(atPath: folder) {
             try makeDirectory(folder, mode: 0o755)  // an overlay needs its mount point (e.g. an empty /media)
         }

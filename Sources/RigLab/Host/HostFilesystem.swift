@@ -60,6 +60,8 @@ struct HostFilesystem {
         try write("\(etc)/ssh/sshd_config", sshdConfig)
         try makeDirectory("\(upper("/root"))/.ssh", mode: 0o700)
         try makeDirectory("\(upper("/var"))/lib/rig-lab/shared")
+        try makeDirectory("\(upper("/var"))/lib/rig-lab/host", mode: 0o777)  // the tools' state of this host, written by root and ubuntu
+        chmod("\(upper("/var"))/lib/rig-lab/host", 0o777)
         try HostAccounts(filesystem: self).write()
         try HostApt(filesystem: self).write()
         if let tools { try installTools(from: tools) }

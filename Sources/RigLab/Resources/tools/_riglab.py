@@ -108,7 +108,7 @@ def locked_json(path, default):
         before = json.dumps(document, sort_keys=True)
         yield document
         if json.dumps(document, sort_keys=True) != before:
-            write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+            write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n", 0o666)
     finally:
         os.close(lock)
 
@@ -199,24 +199,36 @@ def log_call(tool, argv):
 
 # ---- packages ----------------------------------------------------------------------------------
 
-BASE_PACKAGES = {
-    "base-files": "11ubuntu5.7", "bash": "5.0-6ubuntu1.2", "ca-certificates": "20230311ubuntu0.20.04.1",
-    "coreutils": "8.30-3ubuntu2", "curl": "7.68.0-1ubuntu2.21", "git": "1:2.25.1-1ubuntu3.11",
-    "gnupg": "2.2.19-3ubuntu2.2", "iproute2": "5.5.0-1ubuntu1", "openssh-server": "1:8.2p1-4ubuntu0.9",
-    "python3": "3.8.2-0ubuntu2", "sudo": "1.8.31-1ubuntu1.5", "tar": "1.30+dfsg-7ubuntu0.20.04.3",
-}
+def base_packages():
+    import _packages
+    return _packages.base_packages()
 
 
 def packages(h):
-    """This host's installed packages {name: version}, seeded with a fresh Ubuntu server's."""
+    """This host's installed packages {name: version}, seeded with a fresh Ubuntu server's of its release."""
     if "packages" not in h:
-        h["packages"] = dict(BASE_PACKAGES)
+        h["packages"] = base_packages()
     return h["packages"]
 
 
-def installed(package):
+def installed_packages():
     h = read_host_state()
-    return package in h.get("packages", BASE_PACKAGES)
+    return h["packages"] if "packages" in h else base_packages()
+
+
+def installed(package):
+    return package in installed_packages()
+
+
+def release():
+    """This host's Ubuntu release ("22.04", "24.04")."""
+    return env().get("RIG_LAB_UBUNTU", "24.04")
+
+
+def require_root(message, code=1):
+    """Ends the tool as the real one ends when a non-root user runs it."""
+    if os.geteuid() != 0:
+        raise ToolError(message, code)
 
 
 def require_package(tool, package):
@@ -408,6 +420,7 @@ def run(tool, handler):
         check_faults(tool, argv)
         code = handler(argv)
     except ToolError as e:
+        sys.stdout.flush()
         if e.message:
             sys.stderr.write(e.message.rstrip("\n") + "\n")
         sys.exit(e.code)
