@@ -6,15 +6,15 @@ import Testing
 /// `make cluster` failures from facts §12, recognised in a build log by the explain function.
 @Suite struct BuildDiagnosisTests {
     static let cases: [(log: String, hint: String)] = [
-        ("Error: no chart version found for metallb-0.1.21", "historical index"),
-        ("Error: can't get a valid version for repositories redis. Try changing the version constraint", "historical index"),
+        ("Error: no chart version found for metallb-0.1.21", "archive-full-index"),
+        ("Error: can't get a valid version for repositories redis. Try changing the version constraint", "archive-full-index"),
         ("Error: looks like \"https://kubernetes-charts.storage.googleapis.com\" is not a valid chart repository", "charts.helm.sh/stable"),
         ("the input device is not a TTY", "pseudo-terminal"),
         (
             "Error: release tator failed: timed out waiting for the condition: PersistentVolumeClaim is not bound: default/main-pv-claim",
             "showmount -e"
         ),
-        ("error: unable to recognize \"x\": no matches for kind \"PodDisruptionBudget\" in version \"policy/v1beta1\"", "1.24 or older"),
+        ("error: unable to recognize \"x\": no matches for kind \"PodDisruptionBudget\" in version \"policy/v1beta1\"", "use tatorRef 1.0.5"),
         ("Get https://master1:5000/v2/: http: server gave HTTP response to HTTPS client", "insecure"),
         ("ModuleNotFoundError: No module named 'yaml'", "buildDependencies"),
     ]

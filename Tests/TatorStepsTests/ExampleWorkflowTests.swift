@@ -47,8 +47,8 @@ import Testing
             }
         }
         // 3 preflight + 3 prerequisites + nfs-server, master-init, argo, nfs-provisioner + 2 joins + label,
-        // checkout, values, duckdns, build.
-        #expect(tasks == 17)
+        // checkout, values, chart-dependencies, duckdns, build.
+        #expect(tasks == 18)
     }
 
     @Test func theDAGRunsIndependentStagesSideBySide() throws {
@@ -57,7 +57,8 @@ import Testing
         #expect(needs("nfs-server") == ["prerequisites"] && needs("master-init") == ["prerequisites"])
         #expect(needs("join") == ["master-init"] && workflow.step("join")?.on == ["worker"])
         #expect(needs("nfs-provisioner") == ["master-init", "nfs-server"])
-        #expect(needs("build") == ["label", "argo", "nfs-provisioner", "values", "duckdns"])
+        #expect(needs("build") == ["label", "argo", "nfs-provisioner", "chart-dependencies", "duckdns"])
+        #expect(needs("chart-dependencies") == ["values", "prerequisites"])
         #expect(workflow.step("prerequisites")?.on == ["all"])
         for name in [
             "domain", "lanCIDR", "dockerRegistry", "dockerUsername", "nfsServer", "metallbRangeStart", "metallbRangeStop",

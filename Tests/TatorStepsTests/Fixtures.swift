@@ -55,7 +55,7 @@ enum Fixtures {
         return [
             (
                 "preflight", PreflightStep(), ["master1", "worker1", "worker2"],
-                pick("lanCIDR", "loadBalancerIp", "metallbRangeStart", "metallbRangeStop", "dhcpRange", "nfsServer")
+                pick("lanCIDR", "loadBalancerIp", "metallbRangeStart", "metallbRangeStop", "dhcpRange", "nfsServer", "profile")
             ),
             ("prerequisites", PrerequisitesStep(), ["master1", "worker1", "worker2"], pick("profile", "dockerRegistry")),
             ("nfs-server", NFSServerStep(), ["master1"], pick("lanCIDR", "nfsServer")),
@@ -63,12 +63,13 @@ enum Fixtures {
             ("argo", ArgoStep(), ["master1"], pick("profile")),
             ("nfs-provisioner", NFSProvisionerStep(), ["master1"], pick("profile", "nfsServer")),
             ("join", JoinStep(), ["worker1", "worker2"], pick("profile")),
-            ("label", LabelStep(), ["master1"], [:]),
+            ("label", LabelStep(), ["master1"], pick("profile")),
             (
                 "checkout", CheckoutStep(), ["master1"],
-                ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string("0.2.12")]
+                ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string(profile == "tutorial" ? "0.2.12" : "1.0.5")]
             ),
             ("values", ValuesStep(), ["master1"], values),
+            ("chart-dependencies", ChartDependenciesStep(), ["master1"], [:]),
             ("duckdns", DuckDNSStep(), ["master1"], duck),
             ("build", BuildStep(), ["master1"], pick("domain", "loadBalancerIp")),
         ]
@@ -76,7 +77,7 @@ enum Fixtures {
 
     static func invocation(
         _ id: String, _ type: any StepType, host: String, with parameters: OrderedDictionary<String, Value>,
-        mode: StepInvocation.Mode = .display
+        mode: StepInvocation.Mode = .display, inventory: Inventory = Fixtures.inventory
     ) -> StepInvocation {
         StepInvocation(
             step: Step(id: id, type: type.name), task: TaskID(step: id, host: host), host: inventory.host(named: host)!,

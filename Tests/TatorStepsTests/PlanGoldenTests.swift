@@ -66,7 +66,7 @@ import Testing
         TatorSteps.register(into: &registry)
         #expect(
             registry.names == [
-                "tator.argo", "tator.build", "tator.checkout", "tator.duckdns", "tator.join", "tator.label",
+                "tator.argo", "tator.build", "tator.chart-dependencies", "tator.checkout", "tator.duckdns", "tator.join", "tator.label",
                 "tator.master-init", "tator.nfs-provisioner", "tator.nfs-server", "tator.preflight",
                 "tator.prerequisites", "tator.values",
             ])

@@ -66,7 +66,7 @@ public struct PrerequisitesStep: StepType {
             ensures, preamble: preamble, question: "are the prerequisites in place?", action: "install the prerequisites")
     }
 
-    private let preamble = [". /etc/os-release", "arch=$(dpkg --print-architecture)"]
+    private let preamble = [". /etc/os-release"]
 
     func ensures(_ invocation: StepInvocation) throws -> [Ensure] {
         let p = Parameters(invocation, schema)
@@ -121,7 +121,7 @@ public struct PrerequisitesStep: StepType {
                     install -d -m 0755 /etc/apt/keyrings
                     curl -fsSL https://download.docker.com/linux/ubuntu/gpg -o /etc/apt/keyrings/docker.asc
                     chmod a+r /etc/apt/keyrings/docker.asc
-                    echo "deb [arch=$arch signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/ubuntu $VERSION_CODENAME stable" > /etc/apt/sources.list.d/docker.list
+                    echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/ubuntu $VERSION_CODENAME stable" > /etc/apt/sources.list.d/docker.list
                     rig_apt update
                     """),
         ]
@@ -270,13 +270,14 @@ public struct PrerequisitesStep: StepType {
                     checks: ["command -v helm", "helm version --short | grep -Eq \(q("^v" + ereEscape(helm) + "([+]|$)"))"],
                     apply: """
                         tmp=$(mktemp -d)
+                        arch=$(dpkg --print-architecture)
                         curl -fsSL "https://get.helm.sh/helm-v\(helm)-linux-$arch.tar.gz" -o "$tmp/helm.tgz"
                         tar -xzf "$tmp/helm.tgz" -C "$tmp"
                         install -m 0755 "$tmp/linux-$arch/helm" /usr/local/bin/helm
                         rm -rf "$tmp"
                         """))
             let compressed = profile.argoCLIURL.hasSuffix(".gz")
-            let url = profile.argoCLIURL.replacingFirst("ARCH", with: "$arch")
+            let url = profile.argoCLIURL.replacingFirst("ARCH", with: "$(dpkg --print-architecture)")
             list.append(
                 Ensure(
                     "the argo CLI is installed",

@@ -44,18 +44,16 @@ enum ContainerdConfig {
         """
 
     /// Sets `$runc_section` and `$registry_section` (the TOML table headers `containerd config
-    /// dump` prints) and `$config` (the file for this major) from `containerd --version`.
+    /// dump` prints for the installed major) from `containerd --version`.
     static let selectByMajor = """
         containerd_version=$(containerd --version | awk '{ print $3 }')
         case "${containerd_version#v}" in
           1.*)
             runc_section='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'
-            registry_section='[plugins."io.containerd.grpc.v1.cri".registry]'
-            config=v2;;
+            registry_section='[plugins."io.containerd.grpc.v1.cri".registry]';;
           2.*)
             runc_section="[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]"
-            registry_section="[plugins.'io.containerd.cri.v1.images'.registry]"
-            config=v3;;
+            registry_section="[plugins.'io.containerd.cri.v1.images'.registry]";;
           *) rig_fail "containerd $containerd_version: rig knows the configuration of containerd 1.x and 2.x only";;
         esac
         """
@@ -71,7 +69,7 @@ enum ContainerdConfig {
 
     static let apply = """
         \(selectByMajor)
-        if [ "$config" = v3 ]; then
+        if [[ $runc_section == *cri.v1.runtime* ]]; then
         \(Shell.heredoc("  rig_put \(path) 0644", version3))
         else
         \(Shell.heredoc("  rig_put \(path) 0644", version2))
