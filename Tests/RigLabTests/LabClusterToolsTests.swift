@@ -28,9 +28,11 @@ enum ClusterToolsFixture {
         json.dump(h, open(p, 'w'))
         shared = [l.split('=', 1)[1].strip() for l in open('/etc/rig-lab/host.env') if l.startswith('RIG_LAB_SHARED=')][0]
         c = os.path.join(shared, 'cluster.json')
-        state = json.load(open(c)) if os.path.exists(c) else {}
+        import sys; sys.path.insert(0, '/usr/local/bin'); import _riglab
+        state = _riglab.empty_cluster()
+        state.update(json.load(open(c)) if os.path.exists(c) else {})
         state['cluster'] = {'id': 'c1', 'endpoint': '192.168.1.10:6443', 'version': 'v1.36.3', 'initAt': 0}
-        state.setdefault('namespaces', ['default', 'kube-system'])
+        state['namespaces'] = sorted(set(state['namespaces']) | {'default', 'kube-system'})
         json.dump(state, open(c, 'w'))
         PY
         mkdir -p /root/.kube
