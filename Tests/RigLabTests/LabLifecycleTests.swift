@@ -17,12 +17,13 @@ struct LabLifecycleTests {
         for host in state.hosts {
             let result = try LabTestSupport.ssh(
                 files, host.address,
-                #"set -- $SSH_CONNECTION; echo "$3"; hostname; . /etc/os-release; echo "$ID $VERSION_ID"; cat /etc/rig-lab/host.env"#)
+                #"set -- $SSH_CONNECTION; echo "$3"; hostname; . /etc/os-release; echo "$ID $VERSION_ID"; cat /etc/rig-lab/host.env"#,
+                sudo: false)
             #expect(result.succeeded, "ssh to \(host.name): \(result.output)")
             let lines = result.output.split(separator: "\n").map(String.init)
             #expect(lines.first == host.address, "the command arrived at the host's own address")
             #expect(lines.dropFirst().first == host.name)
-            #expect(lines.contains("ubuntu 20.04"))
+            #expect(lines.contains("ubuntu 24.04"))
             #expect(lines.contains("RIG_LAB_HOST=\(host.name)"))
             #expect(lines.contains("RIG_LAB_SHARED=/var/lib/rig-lab/shared"))
         }

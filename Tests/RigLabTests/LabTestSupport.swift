@@ -1,4 +1,5 @@
 import Foundation
+import RigKit
 import Testing
 
 @testable import RigLab
@@ -20,11 +21,15 @@ enum LabTestSupport {
     /// A lab name no other test or lab uses.
     static func uniqueName() -> String { "t" + String(UUID().uuidString.lowercased().prefix(8)) }
 
-    /// Runs `script` as root on `address` over the lab's ssh_config; returns status and output.
-    static func ssh(_ files: String, _ address: String, _ script: String) throws -> SystemCommand.Result {
-        try SystemCommand.run([
+    /// Runs `script` on `address` over the lab's ssh_config, logged in as `user` (the lab's
+    /// default `ubuntu`), as root through passwordless sudo unless `sudo` is false.
+    static func ssh(_ files: String, _ address: String, _ script: String, user: String = "ubuntu", sudo: Bool = true) throws
+        -> SystemCommand.Result
+    {
+        let remote = sudo && user != "root" ? "sudo -n bash -c \(shellQuote(script))" : script
+        return try SystemCommand.run([
             "timeout", "30", "ssh", "-F", "\(files)/ssh_config", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", "ConnectTimeout=10", "root@\(address)", script,
+            "-o", "ConnectTimeout=10", "\(user)@\(address)", remote,
         ])
     }
 

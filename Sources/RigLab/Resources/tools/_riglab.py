@@ -144,6 +144,10 @@ def read_cluster():
 
 def host_state():
     """This host's own state, locked: `with host_state() as h: ...`."""
+    if not os.path.isdir(HOST_STATE_DIR):
+        os.makedirs(HOST_STATE_DIR, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(HOST_STATE_DIR, 0o777)  # root and the login user both keep this host's state
     return locked_json(os.path.join(HOST_STATE_DIR, "host.json"), {})
 
 
