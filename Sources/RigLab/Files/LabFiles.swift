@@ -44,6 +44,9 @@ public struct LabFiles: Sendable {
             "# They are reached through the lab's own network namespace (see ssh_config).",
             "defaults:",
             "  user: \(state.loginUser)",
+            // As on a real cloud image: the login user has passwordless sudo, and steps that change
+            // the system (shell steps included) run under it.
+            "  become: true",
             "  identity: \(Self.quoted(lab.paths.identity))",
             "  ssh_config: ssh_config",
             "hosts:",

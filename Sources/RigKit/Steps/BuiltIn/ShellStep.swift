@@ -27,9 +27,10 @@ public struct ShellStep: StepType {
         var environment: OrderedDictionary<String, String> = [:]
         for (key, value) in invocation.parameters["env"]?.mapValue ?? [:] { environment[key] = value.text }
         let body = invocation.string("shell").map { Self.interpreterScript(script, interpreter: $0) } ?? Self.bashScript(script)
+        // The host's `become` decides (docs/inventory.md): steps that change the system run under sudo there.
         return TaskPlan(
             Command(
-                body, environment: environment, workingDirectory: invocation.string("cwd"),
+                body, environment: environment, become: invocation.host.become != nil, workingDirectory: invocation.string("cwd"),
                 summary: script.split(separator: "\n").first.map(String.init) ?? ""))
     }
 

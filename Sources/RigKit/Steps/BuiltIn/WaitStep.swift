@@ -17,7 +17,7 @@ public struct WaitStep: StepType {
         let settings = try Settings(invocation)
         return TaskPlan(
             Command(
-                ShellStep.bashScript(settings.script),
+                ShellStep.bashScript(settings.script), become: invocation.host.become != nil,
                 summary: "poll every \(settings.interval) for up to \(settings.timeout) until it exits 0"))
     }
 
@@ -32,7 +32,8 @@ public struct WaitStep: StepType {
             let capture = LastOutputLog(base: context.log)
             context.log.write("# poll \(polls)\n")
             let left = clock.now.duration(to: deadline)
-            let command = Command(ShellStep.bashScript(settings.script), timeout: max(left, .milliseconds(1)))
+            let command = Command(
+                ShellStep.bashScript(settings.script), become: invocation.host.become != nil, timeout: max(left, .milliseconds(1)))
             let result = Result { () throws(StepFailure) -> CommandResult in
                 try transport.run(
                     CommandRequest(command: command, log: capture, collectOutputs: false), cancellation: context.cancellation)
