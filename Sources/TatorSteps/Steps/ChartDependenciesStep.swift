@@ -4,7 +4,7 @@ import RigModel
 
 /// `tator.chart-dependencies`: on the master, makes the checkout's chart resolvable today with
 /// named transformations (`ChartDependencyFixes`): Bitnami dependencies from Bitnami's archived
-/// full index, MinIO's chart from charts.min.io, Bitnami subchart images from `bitnamilegacy`;
+/// full index, MinIO's chart from charts.min.io (5.4.0, values mapped), Bitnami subchart images from `bitnamilegacy`;
 /// then `helm dependency update`, so a missing chart fails here in seconds instead of inside
 /// `make cluster`. Idempotent: files are rewritten only when a transformation changes them, and
 /// the update runs again only when Chart.yaml changed since the last successful one.
@@ -66,6 +66,9 @@ public struct ChartDependenciesStep: StepType {
             lines.append("#   \(fix.name): Chart.yaml dependencies from \(fix.from) -> \(fix.to)")
             lines.append("#     (\(fix.reason))")
         }
+        lines.append("#   minio-values: values.yaml minio section for the charts.min.io chart:")
+        for rename in ChartDependencyFixes.minioValueRenames { lines.append("#     \(rename.new): the value of \(rename.old)") }
+        for setting in ChartDependencyFixes.minioSettings { lines.append("#     \(setting.path): \(setting.value)") }
         if p.bool("fixImages") {
             lines.append("#   bitnami-legacy-images: values.yaml (for each subchart it configures):")
             for override in ChartDependencyFixes.imageOverrides { lines.append("#     \(override.path): \(override.repository)") }
@@ -98,9 +101,9 @@ public struct ChartDependenciesStep: StepType {
         if fixedChart != chart {
             actions.append(.upload(FileUpload(path: files.chart, text: fixedChart, mode: 0o644, become: true)))
         }
-        if p.bool("fixImages"), let values = state[1].content {
+        if let values = state[1].content {
             let fixed: String
-            do { fixed = try ChartDependencyFixes.fixValues(values) } catch {
+            do { fixed = try ChartDependencyFixes.fixValues(values, images: p.bool("fixImages")) } catch {
                 throw StepFailure.failed("cannot edit \(files.values): \(error)")
             }
             if fixed != values {
