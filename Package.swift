@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TatorSteps", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")]),
         // `rig lab`: simulated Ubuntu hosts in network namespaces with real sshd.
         .target(
-            name: "RigLab", dependencies: ["RigKit"],
+            name: "RigLab", dependencies: ["RigKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/tools"), .copy("Resources/tator-standin")]),
         // The command line, as a library so a Swift package can start it with its own step types.
         .target(

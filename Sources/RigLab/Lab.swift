@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RigKit
 
@@ -133,7 +134,12 @@ public struct Lab: Sendable {
     }
 
     private func writeSharedFiles() throws(LabError) {
-        try write(paths.duckdnsTokenFile, HostFilesystem.randomHex(bytes: 16) + "\n", mode: 0o600)
+        let token = HostFilesystem.randomHex(bytes: 16)
+        try write(paths.duckdnsTokenFile, token + "\n", mode: 0o600)
+        // What the lab's DuckDNS checks a request against: steps call the API as the login user,
+        // who may not read the token itself (as on a real host, where only DuckDNS knows it).
+        let digest = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        try write(paths.duckdnsTokenFile + ".sha256", digest + "\n", mode: 0o644)
         try LabFaults(paths: paths).clear()
     }
 
