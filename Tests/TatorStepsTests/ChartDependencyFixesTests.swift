@@ -73,12 +73,12 @@ struct ChartDependencyFixesTests {
     @Test func minioValuesAreMappedToTheNewChartsNamesAndASmallStandaloneServer() throws {
         let fixed = try ChartDependencyFixes.fixValues(Self.values)
         var editor = ValuesEditor(fixed)
-        #expect(editor.rawValue("minio.rootUser") == "\"AKIAEXAMPLE\"")
-        #expect(editor.rawValue("minio.rootPassword") == "\"SECRETEXAMPLE\"")
+        #expect(editor.rawValue("minio.rootUser") == "AKIAEXAMPLE")
+        #expect(editor.rawValue("minio.rootPassword") == "SECRETEXAMPLE")
         #expect(editor.rawValue("minio.mode") == "standalone")
         #expect(editor.rawValue("minio.replicas") == "1")
         #expect(editor.rawValue("minio.resources.requests.memory") == "1Gi")
-        #expect(editor.rawValue("minio.persistence.size") == "\"1Ti\"")
+        #expect(editor.rawValue("minio.persistence.size") == "1Ti")
         try editor.set("domain", to: "other.duckdns.org")
         #expect(editor.text.contains("accessKey: \"AKIAEXAMPLE\""), "the old keys stay for Tator's own templates")
     }

@@ -139,7 +139,7 @@ public struct VersionProfile: Sendable, Hashable {
             Source(
                 "Bitnami's archived chart index (metallb, redis)", ChartDependencyFixes.bitnamiArchiveIndex + "/index.yaml", masterOnly: true),
             Source("Elastic's chart repository", "https://helm.elastic.co/index.yaml", masterOnly: true),
-            Source("MinIO's chart repository", ChartDependencyFixes.minioRepository + "/index.yaml", masterOnly: true),
+            Source("MinIO's chart repository", ChartDependencyFixes.minioRepository + "index.yaml", masterOnly: true),
             Source(
                 "the prometheus-community chart repository", "https://prometheus-community.github.io/helm-charts/index.yaml",
                 masterOnly: true),
