@@ -89,8 +89,8 @@ final class LabFixture {
     }
 
     /// Brings the lab up and writes its files into `files`.
-    func up(hosts: Int) throws -> LabState {
-        let (state, _) = try lab.up(hosts: hosts)
+    func up(hosts: Int, options: LabOptions = LabOptions()) throws -> LabState {
+        let (state, _) = try lab.up(hosts: hosts, options: options)
         try LabFiles(lab: lab, state: state).write(to: files)
         return state
     }
