@@ -117,7 +117,8 @@ public struct Lab: Sendable {
         for i in state.hosts.indices {
             let host = state.hosts[i]
             progress(
-                "  \(host.name) \(host.address) Ubuntu \(host.ubuntu ?? "?") (\(host.roles.joined(separator: ", "))\(host.gpu == true ? ", GPU" : ""))")
+                "  \(host.name) \(host.address) Ubuntu \(host.ubuntu ?? "?") (\(host.roles.joined(separator: ", "))\(host.gpu == true ? ", GPU" : ""))"
+            )
             let filesystem = HostFilesystem(host: host, state: state, paths: paths)
             try filesystem.prepare(tools: tools)
             state.hosts[i].hostKey = try filesystem.makeKeys(authorizedKey: publicKey, rootLogin: options.rootLogin)

@@ -205,7 +205,8 @@ struct LabBitesTests {
     @Test func pip3InstallIntoTheSystemPythonIsRefusedOn2404Only() throws {
         let noble = try log("pip-into-system-python@master1")
         #expect(noble.contains("error: externally-managed-environment"), "\(noble)")
-        #expect(noble.contains("--break-system-packages") && noble.contains("hint: See PEP 668 for the detailed specification."), "\(noble)")
+        #expect(
+            noble.contains("--break-system-packages") && noble.contains("hint: See PEP 668 for the detailed specification."), "\(noble)")
         let jammy = try log("pip-into-system-python@worker1")
         #expect(!jammy.contains("externally-managed-environment"), "\(jammy)")
         #expect(jammy.contains("Successfully installed mako"), "\(jammy)")
@@ -241,7 +242,9 @@ struct LabBitesTests {
     /// (e) The tutorial's `kubeadm init --experimental-upload-certs`: kubeadm 1.36 has no such flag.
     @Test func anUnknownKubeadmFlagIsRefused() throws {
         let log = try log("kubeadm-old-flag@master1")
-        #expect(log.contains("unknown flag: --experimental-upload-certs\nTo see the stack trace of this error execute with --v=5 or higher"), "\(log)")
+        #expect(
+            log.contains("unknown flag: --experimental-upload-certs\nTo see the stack trace of this error execute with --v=5 or higher"),
+            "\(log)")
     }
 
     /// (f) `apt-get update` as `ubuntu` without sudo: apt's permission error on its lock.

@@ -38,11 +38,14 @@ struct LabStrictHostToolsTests {
         #expect(noKey.status == 100)
         #expect(noKey.output.contains("NO_PUBKEY 7EA0A9C3F273FCD8"))
         let withKey = try lab.run(
-            "master1", "echo key > /etc/apt/keyrings/docker.asc; apt-get update >/dev/null && apt-get install -y containerd.io && containerd --version")
+            "master1",
+            "echo key > /etc/apt/keyrings/docker.asc; apt-get update >/dev/null && apt-get install -y containerd.io && containerd --version"
+        )
         #expect(withKey.status == 0, "\(withKey.output)")
         #expect(withKey.output.contains("containerd containerd.io 2.2.1"))
         let gone = try lab.run(
-            "worker1", "echo 'deb https://apt.kubernetes.io/ kubernetes-xenial main' > /etc/apt/sources.list.d/kubernetes.list; apt-get update")
+            "worker1",
+            "echo 'deb https://apt.kubernetes.io/ kubernetes-xenial main' > /etc/apt/sources.list.d/kubernetes.list; apt-get update")
         #expect(gone.status == 100 && gone.output.contains("does not have a Release file"))
     }
 
@@ -78,7 +81,8 @@ struct LabStrictHostToolsTests {
         #expect(noble.status == 1)
         #expect(noble.output.contains("error: externally-managed-environment"))
         #expect(noble.output.contains("hint: See PEP 668 for the detailed specification."))
-        let jammy = try lab.run("worker1", Self.asJammy + "apt-get update >/dev/null; apt-get install -y python3-pip >/dev/null; pip3 install pyyaml")
+        let jammy = try lab.run(
+            "worker1", Self.asJammy + "apt-get update >/dev/null; apt-get install -y python3-pip >/dev/null; pip3 install pyyaml")
         #expect(jammy.status == 0, "\(jammy.output)")
     }
 
@@ -103,7 +107,10 @@ struct LabStrictHostToolsTests {
                 """)
         let lines = two.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.first == "1", "\(two.output)")
-        #expect(Array(lines.filter { $0.hasPrefix("SystemdCgroup") }) == ["SystemdCgroup = true", "SystemdCgroup = false", "SystemdCgroup = true"])
+        #expect(
+            Array(lines.filter { $0.hasPrefix("SystemdCgroup") }) == [
+                "SystemdCgroup = true", "SystemdCgroup = false", "SystemdCgroup = true",
+            ])
         #expect(two.output.contains("restart=1"))
         let one = try lab.run(
             "worker1",
@@ -150,11 +157,13 @@ struct LabPersonaTests {
         let inventory = try String(contentsOfFile: fixture.files + "/inventory.yaml", encoding: .utf8)
         #expect(inventory.contains("user: ubuntu"))
         let master = try LabTestSupport.ssh(
-            fixture.files, lab.hosts[0].address, ". /etc/os-release; echo $VERSION_ID; . /etc/rig-lab/host.env; echo $RIG_LAB_CODENAME", user: "ubuntu",
+            fixture.files, lab.hosts[0].address, ". /etc/os-release; echo $VERSION_ID; . /etc/rig-lab/host.env; echo $RIG_LAB_CODENAME",
+            user: "ubuntu",
             sudo: false)
         #expect(master.output.contains("22.04\njammy"), "\(master.output)")
         let worker = try LabTestSupport.ssh(
-            fixture.files, lab.hosts[1].address, "id -un; sudo -n id -u; grep -c NVIDIA <(lspci); cat /etc/lsb-release", user: "ubuntu", sudo: false)
+            fixture.files, lab.hosts[1].address, "id -un; sudo -n id -u; grep -c NVIDIA <(lspci); cat /etc/lsb-release", user: "ubuntu",
+            sudo: false)
         #expect(worker.output.contains("ubuntu\n0\n0\n"), "\(worker.output)")
         #expect(worker.output.contains("DISTRIB_CODENAME=noble"))
         let gpu = try LabTestSupport.ssh(fixture.files, lab.hosts[2].address, "lspci | grep -c NVIDIA", user: "ubuntu", sudo: false)
@@ -173,7 +182,8 @@ struct LabPersonaTests {
         let site = try String(contentsOfFile: fixture.files + "/site.yaml", encoding: .utf8)
         let lastBlock = LabTopology.lastBlock(state.networkPrefix, length: 22)
         #expect(site.contains("loadBalancerIp: \(lastBlock).240"))
-        let root = try LabTestSupport.ssh(fixture.files, state.hosts[2].address, "id -u; ip -o -4 addr show eth0", user: "root", sudo: false)
+        let root = try LabTestSupport.ssh(
+            fixture.files, state.hosts[2].address, "id -u; ip -o -4 addr show eth0", user: "root", sudo: false)
         #expect(root.output.hasPrefix("0\n") && root.output.contains("/22"), "\(root.output)")
     }
 }

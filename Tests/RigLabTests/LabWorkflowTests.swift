@@ -172,7 +172,8 @@ struct LabWorkflowTests {
         #expect(gpu.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(gpu.output)")
         let images = try LabTestSupport.ssh(
             fixture.files, master.address,
-            "kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o jsonpath='{.items}' | grep -o 'Ubuntu 2[24].04[.0-9]* LTS' | sort -u")
+            "kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o jsonpath='{.items}' | grep -o 'Ubuntu 2[24].04[.0-9]* LTS' | sort -u"
+        )
         #expect(images.output.contains("Ubuntu 22.04") && images.output.contains("Ubuntu 24.04"), "\(images.output)")
     }
 

@@ -14,7 +14,10 @@ import Testing
             "Error: release tator failed: timed out waiting for the condition: PersistentVolumeClaim is not bound: default/main-pv-claim",
             "showmount -e"
         ),
-        ("error: unable to recognize \"x\": no matches for kind \"PodDisruptionBudget\" in version \"policy/v1beta1\"", "use tatorRef 1.0.5"),
+        (
+            "error: unable to recognize \"x\": no matches for kind \"PodDisruptionBudget\" in version \"policy/v1beta1\"",
+            "use tatorRef 1.0.5"
+        ),
         ("Get https://master1:5000/v2/: http: server gave HTTP response to HTTPS client", "insecure"),
         ("ModuleNotFoundError: No module named 'yaml'", "buildDependencies"),
     ]

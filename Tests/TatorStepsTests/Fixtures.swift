@@ -66,7 +66,10 @@ enum Fixtures {
             ("label", LabelStep(), ["master1"], pick("profile")),
             (
                 "checkout", CheckoutStep(), ["master1"],
-                ["repository": .string("https://github.com/cvisionai/tator.git"), "ref": .string(profile == "tutorial" ? "0.2.12" : "1.0.5")]
+                [
+                    "repository": .string("https://github.com/cvisionai/tator.git"),
+                    "ref": .string(profile == "tutorial" ? "0.2.12" : "1.0.5"),
+                ]
             ),
             ("values", ValuesStep(), ["master1"], values),
             ("chart-dependencies", ChartDependenciesStep(), ["master1"], [:]),

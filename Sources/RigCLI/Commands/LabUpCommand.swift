@@ -54,7 +54,9 @@ struct LabUpCommand: ParsableCommand {
         let (state, made) = try reportingLabErrors { try lab.up(hosts: hosts, options: options, fresh: fresh) { print($0) } }
         if !made { print("lab \(lab.name) is already up (\(state.subnet)); --fresh remakes it") }
         for host in state.hosts {
-            print("  \(host.name)\t\(host.address)\tUbuntu \(host.ubuntu ?? "20.04")\t\(host.roles.joined(separator: ","))\(host.gpu == true ? "\tGPU" : "")")
+            print(
+                "  \(host.name)\t\(host.address)\tUbuntu \(host.ubuntu ?? "20.04")\t\(host.roles.joined(separator: ","))\(host.gpu == true ? "\tGPU" : "")"
+            )
         }
         print(
             "Next: rig lab files DIR --name \(lab.name), then rig run workflows/tator-multinode.yaml --inventory DIR/inventory.yaml --inputs DIR/site.yaml --secrets DIR/secrets.yaml"

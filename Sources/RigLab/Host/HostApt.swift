@@ -71,7 +71,8 @@ struct HostApt {
         let value = "y"
         let status = value.withCString { systemSetxattr(folder, "trusted.overlay.opaque", $0, 1, 0) }
         guard status == 0 else {
-            throw .system("cannot hide this machine's files under \(folder) (setxattr trusted.overlay.opaque): \(String(cString: strerror(errno)))")
+            throw .system(
+                "cannot hide this machine's files under \(folder) (setxattr trusted.overlay.opaque): \(String(cString: strerror(errno)))")
         }
     }
 }

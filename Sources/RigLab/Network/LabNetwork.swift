@@ -54,7 +54,8 @@ enum LabNetwork {
     static func makeLAN(_ state: LabState) throws(LabError) {
         let lan = state.lanNamespace
         try SystemCommand.check(["ip", "-n", lan, "link", "add", "br0", "type", "bridge"], "create the lab bridge")
-        try SystemCommand.check(["ip", "-n", lan, "addr", "add", "\(state.gateway)/\(state.prefixLength)", "dev", "br0"], "address the lab bridge")
+        try SystemCommand.check(
+            ["ip", "-n", lan, "addr", "add", "\(state.gateway)/\(state.prefixLength)", "dev", "br0"], "address the lab bridge")
         try SystemCommand.check(["ip", "-n", lan, "link", "set", "br0", "up"], "bring up the lab bridge")
     }
 
@@ -66,7 +67,8 @@ enum LabNetwork {
             "create the veth pair of \(host.name)")
         try SystemCommand.check(
             ["ip", "-n", lan, "link", "set", host.lanInterface, "master", "br0", "up"], "attach \(host.name) to the lab bridge")
-        try SystemCommand.check(["ip", "-n", host.namespace, "addr", "add", "\(host.address)/\(state.prefixLength)", "dev", "eth0"], "address \(host.name)")
+        try SystemCommand.check(
+            ["ip", "-n", host.namespace, "addr", "add", "\(host.address)/\(state.prefixLength)", "dev", "eth0"], "address \(host.name)")
         try setLink(host, in: state, up: true)
     }
 

@@ -19,7 +19,8 @@ public struct ChartDependenciesStep: StepType {
         CommonParameters.tatorDir,
         .init(
             "fixImages", .bool, default: "true",
-            description: "Set the Bitnami subcharts' image repositories to bitnamilegacy/* in values.yaml (docker.io/bitnami/* tags are gone)"
+            description:
+                "Set the Bitnami subcharts' image repositories to bitnamilegacy/* in values.yaml (docker.io/bitnami/* tags are gone)"
         ),
     ])
 

@@ -19,7 +19,9 @@ public struct CheckoutStep: StepType {
         .init("repository", .string, default: "https://github.com/cvisionai/tator.git", description: "Git URL of Tator"),
         .init(
             "ref", .string, default: "1.0.5",
-            description: "Tag or commit to check out (1.0.5: the last tag with helm/tator, renders on Kubernetes 1.36; 0.2.12, the last with the tutorial text, uses APIs removed in 1.22/1.25)"),
+            description:
+                "Tag or commit to check out (1.0.5: the last tag with helm/tator, renders on Kubernetes 1.36; 0.2.12, the last with the tutorial text, uses APIs removed in 1.22/1.25)"
+        ),
         .init(
             "source", .string, default: "",
             description: "A folder or tarball on the machine running rig to upload instead of cloning (offline machines)"),

@@ -53,7 +53,8 @@ public struct LabelStep: StepType {
                         """))
             for host in gpuNodes {
                 let node = Cluster.nodeName(host)
-                let allocatable = "[ \"$(kubectl get node \(q(node)) -o jsonpath='{.status.allocatable.nvidia\\.com/gpu}')\" -gt 0 ] 2>/dev/null"
+                let allocatable =
+                    "[ \"$(kubectl get node \(q(node)) -o jsonpath='{.status.allocatable.nvidia\\.com/gpu}')\" -gt 0 ] 2>/dev/null"
                 ensures.append(
                     Ensure(
                         "node \(node) has nvidia.com/gpu allocatable",

@@ -22,7 +22,8 @@ public struct PreflightStep: StepType {
         CommonParameters.profile,
         .init(
             "checkSources", .bool, default: "true",
-            description: "Check that every download source of the profile this host will use answers within 5 s (apt, chart and image repositories)"),
+            description:
+                "Check that every download source of the profile this host will use answers within 5 s (apt, chart and image repositories)"),
         .init("minCPUs", .int, default: "2", description: "Minimum CPU count (kubeadm needs 2 on the master)"),
         .init("minMemoryMB", .int, default: "3500", description: "Minimum memory in MiB"),
         .init("minDiskGB", .int, default: "20", description: "Minimum free space on /var in GiB (images and etcd live there)"),

@@ -67,7 +67,9 @@ struct Ensure: Sendable, Hashable {
             return parts.count == 2 ? "rig_has_pkg \(Shell.quote(parts[0])) \(Shell.quote(parts[1]))" : "rig_has_pkg \(Shell.quote(spec))"
         }
         let holdChecks = hold.map { "apt-mark showhold | grep -qx \(Shell.quote($0))" }
-        var apply = "rig_apt update\nrig_apt install --allow-downgrades --allow-change-held-packages " + packages.map(Shell.quote).joined(separator: " ")
+        var apply =
+            "rig_apt update\nrig_apt install --allow-downgrades --allow-change-held-packages "
+            + packages.map(Shell.quote).joined(separator: " ")
         if !hold.isEmpty { apply += "\napt-mark hold " + hold.map(Shell.quote).joined(separator: " ") }
         return Ensure(what, checks: checks + holdChecks, apply: apply)
     }

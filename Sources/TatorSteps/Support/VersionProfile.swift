@@ -92,7 +92,9 @@ public struct VersionProfile: Sendable, Hashable {
             case .manifest(let url): "CNI manifest \(url)"
             case .ciliumHelm(let version): "Cilium \(version) (helm.cilium.io)"
             }
-        lines.append("  Ubuntu \(ubuntuVersions.joined(separator: ", ")); Kubernetes \(kubernetesPackageVersion ?? "v\(kubernetesMinor) (newest patch)") from \(kubernetesRepository.split(separator: " ").first ?? "")")
+        lines.append(
+            "  Ubuntu \(ubuntuVersions.joined(separator: ", ")); Kubernetes \(kubernetesPackageVersion ?? "v\(kubernetesMinor) (newest patch)") from \(kubernetesRepository.split(separator: " ").first ?? "")"
+        )
         lines.append(
             "  runtime: "
                 + (runtime == .docker
@@ -137,7 +139,8 @@ public struct VersionProfile: Sendable, Hashable {
             Source("the NFS provisioner's chart repository", provisioner.repositoryURL + "index.yaml", masterOnly: true),
             Source("GitHub (Tator's source)", "https://github.com/cvisionai/tator.git/info/refs?service=git-upload-pack", masterOnly: true),
             Source(
-                "Bitnami's archived chart index (metallb, redis)", ChartDependencyFixes.bitnamiArchiveIndex + "/index.yaml", masterOnly: true),
+                "Bitnami's archived chart index (metallb, redis)", ChartDependencyFixes.bitnamiArchiveIndex + "/index.yaml",
+                masterOnly: true),
             Source("Elastic's chart repository", "https://helm.elastic.co/index.yaml", masterOnly: true),
             Source("MinIO's chart repository", ChartDependencyFixes.minioRepository + "index.yaml", masterOnly: true),
             Source(
