@@ -13,12 +13,23 @@ final class ToolLab {
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
     }
 
+    static let duckdnsToken = "lab-duckdns-token"
+    /// `printf %s lab-duckdns-token | sha256sum`
+    static let duckdnsTokenSHA256 = "b8bdeab6ad70825bd582ace10cacf9221d2c66821fdb8e879d5dc1b7b2b0df61"
+
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("rig-labtools-\(UUID().uuidString)")
     var shared: URL { root.appendingPathComponent("shared") }
 
     init(faults: String = #"{"readyDelaySeconds": 0}"#) throws {
         try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
-        try "lab-duckdns-token\n".write(to: shared.appendingPathComponent("duckdns-token"), atomically: true, encoding: .utf8)
+        // As `rig lab up` writes them (Lab.writeSharedFiles): the token, readable by root only, and
+        // the SHA-256 of it that the lab's DuckDNS checks requests against.
+        let token = shared.appendingPathComponent("duckdns-token")
+        try "\(Self.duckdnsToken)\n".write(to: token, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: token.path)
+        let digest = shared.appendingPathComponent("duckdns-token.sha256")
+        try "\(Self.duckdnsTokenSHA256)\n".write(to: digest, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: digest.path)
         try setFaults(faults)
     }
 
@@ -82,17 +93,21 @@ struct StepResult: Decodable {
     let output: String
 }
 
-/// Enough of a host for kubeadm: the Kubernetes and Docker repositories, containerd with CRI on,
-/// the bridge module and forwarding — what tator.prerequisites leaves behind.
+/// Enough of a host for kubeadm, as on a real Ubuntu host (the persona's codename for Docker's
+/// repository): the Kubernetes v1.36 and Docker repositories with their keys, `apt-get update`
+/// before installing, kubelet, kubeadm and kubectl (kubeadm's package does not pull in kubelet)
+/// and containerd with CRI on, the bridge module and forwarding — what tator.prerequisites
+/// leaves behind for profile current.
 let preparedNode = """
     set -e
-    mkdir -p /etc/apt/keyrings
-    curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.24/deb/Release.key -o /etc/apt/keyrings/k8s.asc
-    echo 'deb [signed-by=/etc/apt/keyrings/k8s.asc] https://pkgs.k8s.io/core:/stable:/v1.24/deb/ /' > /etc/apt/sources.list.d/kubernetes.list
+    . /etc/os-release
+    install -d -m 0755 /etc/apt/keyrings
+    curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.36/deb/Release.key -o /etc/apt/keyrings/kubernetes-apt-keyring.asc
+    echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] https://pkgs.k8s.io/core:/stable:/v1.36/deb/ /' > /etc/apt/sources.list.d/kubernetes.list
     curl -fsSL https://download.docker.com/linux/ubuntu/gpg -o /etc/apt/keyrings/docker.asc
-    echo 'deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/ubuntu focal stable' > /etc/apt/sources.list.d/docker.list
+    echo "deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/ubuntu $VERSION_CODENAME stable" > /etc/apt/sources.list.d/docker.list
     apt-get update >/dev/null
-    apt-get install -y containerd.io kubeadm >/dev/null
+    apt-get install -y containerd.io kubelet kubeadm kubectl >/dev/null
     containerd config default > /etc/containerd/config.toml
     systemctl restart containerd
     modprobe br_netfilter
@@ -107,7 +122,10 @@ struct LabToolsTests {
         let (status, results) = try lab.workflow()
         let failures = results.filter { $0.result == "failed" }.map { "\($0.step)@\($0.host):\n\($0.output)" }
         #expect(status == 0, "\(failures.joined(separator: "\n"))")
-        #expect(results.count == 14, "prerequisites on three hosts, join on two, nine steps on the master")
+        #expect(results.count == 15, "prerequisites on three hosts, join on two, ten steps on the master")
+        // The checkout's chart (1.0.5's dependencies) resolves only after the step's transformations.
+        let dependencies = try #require(results.first { $0.step == "chart-dependencies" })
+        #expect(dependencies.result == "changed" && dependencies.output.contains("$ helm dependency update /opt/tator/helm/tator"))
 
         let initOutput = try #require(results.first { $0.step == "master-init" }?.output)
         #expect(initOutput.contains("kubeadm join 192.168.1.10:6443 --token <redacted> \\"))
@@ -121,7 +139,10 @@ struct LabToolsTests {
         let releases = try #require(cluster["releases"] as? [String: Any])
         #expect(Set(releases.keys) == ["kube-system/cilium", "provisioner/nfs-subdir-external-provisioner", "default/tator"])
         #expect((cluster["storageclasses"] as? [String: Any])?.keys.contains("nfs-client") == true)
-        #expect((cluster["pvcs"] as? [String: Any])?.isEmpty == true, "the test claim is deleted again")
+        // nfs-provisioner's test claim is deleted again; Tator's chart has its own claim on nfs-client.
+        let pvcs = try #require(cluster["pvcs"] as? [String: [String: Any]])
+        #expect(Set(pvcs.keys) == ["default/main-pv-claim"])
+        #expect(pvcs["default/main-pv-claim"]?["storageClassName"] as? String == "nfs-client")
         let exports = (cluster["exports"] as? [String: [String: Any]])?["192.168.1.10"]?["exports"] as? [[String: Any]]
         #expect(exports?.compactMap { $0["path"] as? String }.sorted() == ["/media/kubernetes_share", "/media/kubernetes_share/scratch"])
         #expect((cluster["duckdns"] as? [String: String])?["mysite.duckdns.org"] == "192.168.1.240")
@@ -156,16 +177,33 @@ struct LabToolsTests {
         #expect(second.results.map(\.result) == ["changed", "ok"])
     }
 
-    @Test func theTutorialProfileStopsWhereTheOldKubernetesRepositoryIsGone() throws {
+    /// The tutorial profile cannot be installed on a host of today: on Ubuntu 24.04 it stops at its
+    /// first pin that is gone, docker-ce 19.03.12, which Docker built for 20.04 (focal) only, so the
+    /// noble repository has no such version (apt's own error). A real host stops there too, before
+    /// the Kubernetes repository; that one (apt.kubernetes.io) is gone as well, as apt says on update.
+    @Test func theTutorialProfileStopsWhereItsPackagesAreGone() throws {
         let lab = try ToolLab()
         let (status, results) = try lab.workflow(["prerequisites"], profile: "tutorial")
         #expect(status == 1)
+        #expect(results.count == 3 && results.allSatisfy { $0.step == "prerequisites" })
         let master = try #require(results.first { $0.host == "master1" })
         #expect(master.result == "failed")
+        #expect(master.output.contains("Get:4 https://download.docker.com/linux/ubuntu noble InRelease"))
+        #expect(master.output.contains("rig: making sure Docker Engine is installed at 5:19.03.12~3-0~ubuntu-focal"))
+        #expect(master.output.contains("E: Version '5:19.03.12~3-0~ubuntu-focal' for 'docker-ce' was not found"))
+        #expect(!master.output.contains("Setting up docker-ce"))
+        #expect(!master.output.contains("apt.kubernetes.io"), "the step stops before the Kubernetes repository")
+
+        let kubernetes = try lab.run(
+            "master1",
+            """
+            echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-legacy.gpg] https://apt.kubernetes.io/ kubernetes-xenial main' > /etc/apt/sources.list.d/kubernetes.list
+            apt-get update
+            """)
+        #expect(kubernetes.status == 100)
         #expect(
-            master.output.contains("E: The repository 'https://apt.kubernetes.io kubernetes-xenial Release' does not have a Release file."))
-        #expect(master.output.contains("Use profile: current"))
-        #expect(master.output.contains("Setting up docker-ce (5:19.03.12~3-0~ubuntu-focal)"))
+            kubernetes.output.contains(
+                "E: The repository 'https://apt.kubernetes.io kubernetes-xenial Release' does not have a Release file."))
     }
 
     @Test func joinAcceptsOnlyATokenAndCAHashTheMasterIssued() throws {
@@ -188,7 +226,7 @@ struct LabToolsTests {
                 "worker1",
                 preparedNode + """
                     cat > /root/join.yaml <<EOF
-                    apiVersion: kubeadm.k8s.io/v1beta3
+                    apiVersion: kubeadm.k8s.io/v1beta4
                     kind: JoinConfiguration
                     discovery:
                       bootstrapToken:
@@ -198,6 +236,7 @@ struct LabToolsTests {
                           - "\(hash)"
                     nodeRegistration:
                       name: "worker1"
+                      criSocket: "unix:///var/run/containerd/containerd.sock"
                     EOF
                     kubeadm join --config /root/join.yaml
                     """)
@@ -245,13 +284,13 @@ struct LabToolsTests {
         let lab = try ToolLab()
         let ok = try lab.run(
             "master1",
-            #"printf 'url = "%s"\n' 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true' | curl -sS --max-time 30 -K -"#
+            #"printf 'url = "%s"\n' 'https://www.duckdns.org/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true' | curl -sS --max-time 30 -K -"#
         )
         #expect(ok.output == "OK\n192.168.1.240\n\nUPDATED")
         let again = try lab.run(
-            "worker1", #"curl -sS 'http://duckdns.lab/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true'"#)
+            "worker1", #"curl -sS 'https://www.duckdns.org/update?domains=mysite&token=lab-duckdns-token&ip=192.168.1.240&verbose=true'"#)
         #expect(again.output.hasSuffix("NOCHANGE"))
-        let wrong = try lab.run("master1", #"curl -sS 'http://duckdns.lab/update?domains=mysite&token=guess&ip=192.168.1.240'"#)
+        let wrong = try lab.run("master1", #"curl -sS 'https://www.duckdns.org/update?domains=mysite&token=guess&ip=192.168.1.240'"#)
         #expect(wrong.output == "KO")
         let page = try lab.run(
             "master1", "curl -sSL --max-time 20 --resolve mysite.duckdns.org:80:192.168.1.240 http://mysite.duckdns.org/")
