@@ -209,10 +209,18 @@ def update(h):
         shown = f"{uri} {suite}" if suite != "/" else f"{uri}/ "
         found = repo_of(entry)
         host = uri.split("://", 1)[-1].split("/", 1)[0]
+        served_hosts = {url.split("://", 1)[-1].split("/", 1)[0] for _, url, _, _ in index()["repos"]}
+        if found is None and host in served_hosts:
+            # The server answers, the path does not exist (e.g. a pkgs.k8s.io minor the index does not list).
+            release = f"{uri}  Release" if suite == "/" else f"{uri} {suite} Release"
+            out.append(f"Err:{n} {shown} Release\n  404  Not Found")
+            errors.append(f"E: The repository '{release}' does not have a Release file.")
+            continue
         if found is None:
             out.append(f"Ign:{n} {shown} InRelease")
             out.append(f"Err:{n} {shown} Release\n  Could not resolve '{host}'")
-            warnings.append(f"W: Failed to fetch {uri}/dists/{suite}/InRelease  Could not resolve '{host}'")
+            fetched_path = f"{uri}/InRelease" if suite == "/" else f"{uri}/dists/{suite}/InRelease"
+            warnings.append(f"W: Failed to fetch {fetched_path}  Could not resolve '{host}'")
             continue
         if found[0] == "gone":
             out.append(f"Err:{n} {shown} Release\n  404  Not Found")
