@@ -37,8 +37,7 @@ struct PlanPrinter {
     /// What step types contribute to the header (`StepType.planHeader`), each line once.
     private func header() -> String {
         let workflow = session.workflow
-        let context = RenderContext(workflow: workflow, inputs: session.inputs)
-        let validation = ValidationContext(workflow: workflow) { node in Renderer.renderIfKnown(node, in: context) }
+        let validation = ValidationContext(workflow: workflow, inputs: session.inputs)
         var seen = Set<String>()
         var out = ""
         for step in workflow.steps {

@@ -190,4 +190,10 @@ public struct ValidationContext: Sendable {
         self.workflow = workflow
         self.render = render
     }
+
+    /// Renders with the workflow's inputs as resolved so far: what `rig validate` and `rig plan` know.
+    public init(workflow: Workflow, inputs: OrderedDictionary<String, Value>) {
+        let context = RenderContext(workflow: workflow, inputs: inputs)
+        self.init(workflow: workflow) { node in Renderer.renderIfKnown(node, in: context) }
+    }
 }

@@ -14,7 +14,9 @@ public struct Validator {
     public func validate(_ workflow: Workflow, inputs: OrderedDictionary<String, Value>?) -> [Diagnostic] {
         let graph = StepGraph(workflow)
         let stepsByID = Dictionary(workflow.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let context = RenderContext(workflow: workflow, inputs: inputs ?? Self.defaults(of: workflow))
+        let resolved = inputs ?? Self.defaults(of: workflow)
+        let context = RenderContext(workflow: workflow, inputs: resolved)
+        let validation = ValidationContext(workflow: workflow, inputs: resolved)
         let references = ReferenceChecks(workflow: workflow, graph: graph, stepsByID: stepsByID)
         let parameters = ParameterChecks(context: context)
         var problems = InventoryChecks(workflow: workflow).run()
@@ -27,7 +29,6 @@ public struct Validator {
             problems += stepSettingsProblems(step, workflow: workflow)
             if let type = registry.type(named: step.type) {
                 problems += parameters.run(step, type: type)
-                let validation = ValidationContext(workflow: workflow) { node in Renderer.renderIfKnown(node, in: context) }
                 problems += type.validate(step, context: validation)
             } else {
                 problems.append(
