@@ -65,7 +65,7 @@ import Testing
             id: "w", type: "wait",
             with: .map(
                 [
-                    "until": .template(Template(literal: until)), "interval": .template(Template(literal: "20ms")),
+                    "until": .template(Template(literal: until)), "interval": .template(Template(literal: "100ms")),
                 ], nil))
         let summary = try F.run(Workflow(name: "w", steps: [step]))
         #expect(summary.outcomes[TaskID(step: "w", host: "local")] == .succeeded(.ok))
@@ -78,7 +78,7 @@ import Testing
             with: .map(
                 [
                     "until": .template(Template(literal: "echo not ready yet; exit 1")),
-                    "interval": .template(Template(literal: "50ms")), "timeout": .template(Template(literal: "300ms")),
+                    "interval": .template(Template(literal: "100ms")), "timeout": .template(Template(literal: "300ms")),
                 ], nil))
         let summary = try F.run(Workflow(name: "w", steps: [step]))
         guard case .failed(.failed(let message))? = summary.outcomes[TaskID(step: "w", host: "local")] else {

@@ -7,11 +7,29 @@ public struct WaitStep: StepType {
     public let summary = "Polls a script on each target host until it succeeds or a timeout passes"
     public let schema = ParameterSchema([
         .init("until", .script, required: true, description: "The script to poll (bash, -e -o pipefail); success is exit status 0."),
-        .init("interval", .duration, default: "2s", description: "The pause between two polls."),
+        .init("interval", .duration, default: "2s", description: "The pause between two polls; at least 100ms."),
         .init("timeout", .duration, default: "5m", description: "Give up, failing with the last poll's output, after this long."),
     ])
 
+    /// Each poll starts a process (over SSH on a remote host): 10 a second is the most a wait may ask for.
+    public static let minimumInterval = Duration.milliseconds(100)
+
     public init() {}
+
+    public func validate(_ step: Step, context: ValidationContext) -> [Diagnostic] {
+        guard let node = step.with["interval"], let value = context.render(node),
+            let interval = try? DurationText.parameter(value, name: "interval", step: step.id), interval < Self.minimumInterval
+        else { return [] }
+        return [
+            .error(
+                Self.intervalTooShort(interval, step: step.id), at: node.location ?? step.fieldLocations["with"] ?? step.location,
+                hint: "poll at most 10 times a second: `interval: 100ms` or more (the default is 2s)")
+        ]
+    }
+
+    static func intervalTooShort(_ interval: Duration, step: String) -> String {
+        "step '\(step)': `interval` is \(DurationSyntax.format(interval)), shorter than the minimum of \(DurationSyntax.format(minimumInterval))"
+    }
 
     public func plan(_ invocation: StepInvocation) throws -> TaskPlan {
         let settings = try Settings(invocation)
@@ -76,6 +94,9 @@ public struct WaitStep: StepType {
             }
             self.script = script
             interval = try DurationText.parameter(invocation.parameters["interval"], name: "interval", step: id) ?? .seconds(2)
+            guard interval >= WaitStep.minimumInterval else {
+                throw StepFailure.failed(WaitStep.intervalTooShort(interval, step: id) + "; poll at most 10 times a second")
+            }
             timeout = try DurationText.parameter(invocation.parameters["timeout"], name: "timeout", step: id) ?? .seconds(300)
         }
     }
