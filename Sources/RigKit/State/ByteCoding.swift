@@ -88,6 +88,13 @@ struct ByteReader {
             | UInt32(bytes[offset + 3]) << 24
     }
 
+    /// The u32 at `offset` of `bytes`, or nil when fewer than 4 bytes are there.
+    static func u32(_ bytes: [UInt8], at offset: Int) -> UInt32? {
+        guard offset >= 0, offset <= bytes.count - 4 else { return nil }
+        return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            | UInt32(bytes[offset + 3]) << 24
+    }
+
     mutating func u64() throws(Malformed) -> UInt64 {
         let low = try u32()
         let high = try u32()

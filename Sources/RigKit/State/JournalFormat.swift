@@ -46,10 +46,9 @@ enum JournalFormat {
     static func checkFrame(_ bytes: [UInt8], at offset: Int) -> FrameCheck {
         let left = bytes.count - offset
         if left < frameHeaderSize { return .incomplete("\(left) bytes left, a record header needs \(frameHeaderSize)") }
-        var r = ByteReader(bytes, from: offset)
-        let mark = try! r.u32()
-        let stored = try! r.u32()
-        let length = Int(try! r.u32())
+        guard let mark = ByteReader.u32(bytes, at: offset), let stored = ByteReader.u32(bytes, at: offset + 4),
+            let length = ByteReader.u32(bytes, at: offset + 8).map(Int.init)
+        else { return .incomplete("\(left) bytes left, a record header needs \(frameHeaderSize)") }
         if mark != marker { return .invalid("no record marker") }
         if length == 0 || length > maxPayload { return .invalid("impossible record length \(length)") }
         let end = offset + frameHeaderSize + length

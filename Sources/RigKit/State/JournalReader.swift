@@ -59,8 +59,9 @@ public enum JournalReader {
         guard bytes[0..<magic.count].elementsEqual(magic) else {
             throw .notAJournal(path: path, reason: "it does not start with the journal header")
         }
-        var header = ByteReader(bytes, from: magic.count)
-        let version = try! header.u32()
+        guard let version = ByteReader.u32(bytes, at: magic.count) else {
+            throw .notAJournal(path: path, reason: "its header has no format version")
+        }
         if version > JournalFormat.version {
             throw .newerFormat(path: path, found: version, supported: JournalFormat.version)
         }

@@ -136,11 +136,11 @@ public struct ResolvedWorkflow: Sendable, Hashable {
         guard bytes.count >= magic.count + 8, bytes[0..<magic.count].elementsEqual(magic) else {
             throw .notRigState(path: path, reason: "not a resolved workflow")
         }
-        var version = ByteReader(bytes, from: magic.count)
-        let found = try! version.u32()
+        guard let found = ByteReader.u32(bytes, at: magic.count), let stored = ByteReader.u32(bytes, at: bytes.count - 4) else {
+            throw .notRigState(path: path, reason: "not a resolved workflow")
+        }
         if found > formatVersion { throw .newerFormat(path: path, found: Int(found), supported: Int(formatVersion)) }
-        var trailer = ByteReader(bytes, from: bytes.count - 4)
-        guard CRC32C.checksum(bytes, from: 0, to: bytes.count - 4) == (try! trailer.u32()) else {
+        guard CRC32C.checksum(bytes, from: 0, to: bytes.count - 4) == stored else {
             throw .notRigState(path: path, reason: "checksum mismatch (damaged)")
         }
         do {
