@@ -14,7 +14,9 @@ struct ResumeSelection: ParsableArguments {
 
     @Flag(
         name: .customLong("accept-damaged-journal"),
-        help: "Resume from the intact records before damage in the middle of the journal; tasks after it run again.")
+        help:
+            "Resume although the journal is damaged, missing or shorter than the run folder shows: every task it cannot prove done runs again."
+    )
     var acceptDamagedJournal = false
 
     var plannerOptions: ResumePlanner.Options {

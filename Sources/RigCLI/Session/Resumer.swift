@@ -21,7 +21,8 @@ struct Resumer {
 
     /// The null build: a finished run whose files and settings hash the same needs no YAML parsed.
     func upToDate(_ run: RunFolder, _ manifest: RunManifest, _ settings: RunSettings) -> Bool {
-        guard options == ResumePlanner.Options(), overrides.keepsSources, settings.workflowPath == manifest.workflowPath,
+        guard options == ResumePlanner.Options(), !acceptDamagedJournal, overrides.keepsSources,
+            settings.workflowPath == manifest.workflowPath,
             case .upToDate(let id, let tasks) = NoOpCheck.check(store: locator.store, runID: run.id, settings: settings.cacheSettings)
         else { return false }
         if output == .text {
@@ -31,26 +32,30 @@ struct Resumer {
     }
 
     /// The previous run's journal, folded. A run killed before its journal began hands over to
-    /// the run it resumed, so nothing done earlier is forgotten.
+    /// the run it resumed, so nothing done earlier is forgotten. A journal damaged, missing or
+    /// shorter than the run folder shows is refused unless `acceptDamagedJournal`.
     func previousState(_ run: RunFolder) throws -> (state: JournalState, runID: String) {
         var current = run
         while true {
-            if FileManager.default.fileExists(atPath: current.journalPath) {
-                let contents = try current.readJournal()
-                if let damage = contents.damage, acceptDamagedJournal {
-                    Terminal.writeError(
-                        "warning: \(current.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); resuming from the \(damage.recordIndex) intact records before it"
-                    )
-                }
-                let records = acceptDamagedJournal ? contents.records : try contents.intactRecords()
-                let state = JournalState(records: records)
-                if let owner = state.runID, owner != current.id {
-                    throw JournalError.notAJournal(path: current.journalPath, reason: "it belongs to run \(owner), not \(current.id)")
-                }
-                if state.runID != nil { return (state, current.id) }
+            let manifest = try current.readManifest()
+            let contents = FileManager.default.fileExists(atPath: current.journalPath) ? try current.readJournal() : nil
+            if let damage = contents?.damage, acceptDamagedJournal {
+                Terminal.writeError(
+                    "warning: \(current.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); resuming from the \(damage.recordIndex) intact records before it"
+                )
             }
-            guard let earlier = try current.readManifest().resumedFrom else { return (JournalState(records: []), current.id) }
-            Terminal.writeError("note: run \(current.id) was stopped before its journal began; resuming from run \(earlier)")
+            let records = try contents.map { acceptDamagedJournal ? $0.records : try $0.intactRecords() } ?? []
+            let state = JournalState(records: records)
+            if let owner = state.runID, owner != current.id {
+                throw JournalError.notAJournal(path: current.journalPath, reason: "it belongs to run \(owner), not \(current.id)")
+            }
+            if let shortfall = JournalCompleteness.shortfall(of: current, manifest: manifest, contents: contents) {
+                guard acceptDamagedJournal, case .incomplete(_, let finding) = shortfall else { throw shortfall }
+                Terminal.writeError("warning: \(finding); every task it cannot prove done runs again")
+            }
+            if state.runID != nil { return (state, current.id) }
+            guard let earlier = manifest.resumedFrom else { return (JournalState(records: []), current.id) }
+            Terminal.writeError("note: run \(current.id) has no journal records; resuming from run \(earlier), which it resumed")
             current = try locator.store.run(id: earlier)
         }
     }
@@ -63,6 +68,7 @@ struct Resumer {
         var settings = settings(of: manifest)
         if !dryRun, upToDate(run, manifest, settings) { return 0 }
 
+        if dryRun { try locator.store.checkNotLocked() }
         let lock = dryRun ? nil : try locator.store.lock(command: "rig resume \(run.id)")
         defer { lock?.release() }
         if let lock { reportTakeover(lock) }

@@ -42,6 +42,9 @@ public enum NoOpCheck {
         guard resolved.cacheKey == now.digest else {
             return .needsPlanning(reason: "\(run.resolvedPath) does not match run \(run.id)'s files")
         }
+        guard PosixFile.size(run.journalPath) ?? 0 > JournalFormat.headerSize else {
+            return .needsPlanning(reason: "\(run.journalPath) is missing or holds no records")
+        }
         if verifyJournal {
             let state: JournalState
             do { state = JournalState(records: try run.readJournal().intactRecords()) } catch {

@@ -105,6 +105,12 @@ enum PosixFile {
         return stat(path, &st) == 0
     }
 
+    /// The file's size in bytes; nil when it does not exist.
+    static func size(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR

@@ -50,6 +50,11 @@ public struct RunStore: Sendable {
         return try StateLock.acquire(at: lockPath, command: command)
     }
 
+    /// Fails with `StateError.locked`, as `lock` would, when a live rig holds the lock; takes nothing.
+    public func checkNotLocked() throws(StateError) {
+        try StateLock.checkFree(at: lockPath)
+    }
+
     /// Creates the run's folder and its `run.json`, and makes it the latest run.
     public func createRun(_ record: RunManifest) throws(StateError) -> RunFolder {
         guard RunID.isValid(record.id) else {

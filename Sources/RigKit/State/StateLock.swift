@@ -96,6 +96,16 @@ public final class StateLock: @unchecked Sendable {
         return StateLock(path: path, fd: fd, holder: me, previous: previous)
     }
 
+    /// Fails with `StateError.locked` when the lock file names a live holder. Reads only, so it
+    /// never stands in the way of a run starting at the same moment (a holder that has not yet
+    /// written its details is not seen).
+    public static func checkFree(at path: String) throws(StateError) {
+        guard let bytes = try? PosixFile.read(path), let holder = LockHolder.parse(String(decoding: bytes, as: UTF8.self)),
+            holder.isAlive
+        else { return }
+        throw .locked(path: path, holder: holder)
+    }
+
     private init(path: String, fd: Int32, holder: LockHolder, previous: LockHolder?) {
         self.path = path
         self.fd = fd
