@@ -7,7 +7,7 @@ extension RevisionStoreError {
     var exitStatus: ExitCode {
         switch self {
         case .busy: return ExitStatus.busy
-        case .cannotCreate, .damaged, .headMismatch, .newerFormat, .writeFailed: return ExitStatus.internalError
+        case .cannotCreate, .damaged, .headMismatch, .headUnreadable, .newerFormat, .writeFailed: return ExitStatus.internalError
         case .missing, .unknownRevision, .ambiguousRevision, .invalidRevision, .noRevisions, .fileNotFound, .invalidPath,
             .duplicatePath, .secretInFile, .conflictMarkers, .tagExists, .invalidTagName, .invalidRunID:
             return ExitStatus.invalidInput

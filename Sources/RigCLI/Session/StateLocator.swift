@@ -55,7 +55,7 @@ struct StateLocator {
         if children.count == 1 { return try RunStore(directory: children[0]) }
         throw StateError.noRuns(
             stateDirectory: absolutePath(".rig")
-                + " (nor in a parent folder or a single subfolder; name the workflow file, e.g. `rig resume workflows/site.yaml`)")
+                + " (nor in a parent folder or a single subfolder; name the workflow file after the command)")
     }
 }
 

@@ -17,7 +17,8 @@ public struct RunFolder: Sendable, Hashable {
     public var logsDirectory: String { PosixFile.join(path, "logs") }
 
     public func readManifest() throws(StateError) -> RunManifest {
-        let bytes = try PosixFile.read(manifestPath)
+        let bytes: [UInt8]
+        do { bytes = try PosixFile.read(manifestPath) } catch .io(_, _, ENOENT) { throw .noManifest(runFolder: path) }
         struct Version: Decodable { var formatVersion: Int }
         guard let version = try? JSONDecoder().decode(Version.self, from: Data(bytes)) else {
             throw .notRigState(path: manifestPath, reason: "not a run manifest")

@@ -10,6 +10,8 @@ public enum StateError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownRun(id: String, stateDirectory: String, known: [String])
     /// There is no run to resume or show.
     case noRuns(stateDirectory: String)
+    /// A run folder without its `run.json`: deleted, or the run was killed while being created.
+    case noManifest(runFolder: String)
     /// Another rig holds the state folder's lock.
     case locked(path: String, holder: LockHolder?)
 
@@ -28,6 +30,13 @@ public enum StateError: Error, Sendable, Hashable, CustomStringConvertible {
             return "no run \(id) in \(dir) (\(list)). Run `rig runs` to list them."
         case .noRuns(let dir):
             return "no runs recorded in \(dir). Start one with `rig run FILE`."
+        case .noManifest(let folder):
+            let id = PosixFile.lastComponent(of: folder)
+            let aside = PosixFile.join(PosixFile.parentDirectory(of: PosixFile.parentDirectory(of: folder)), "\(id).no-run-json")
+            return "\(PosixFile.join(folder, "run.json")) is missing (deleted, or run \(id) was killed while it was being "
+                + "created): without it rig cannot tell what run \(id) was, so it cannot show or resume it. Nothing was "
+                + "changed. Move the run aside, out of rig's way: `mv \(shellQuote(folder)) \(shellQuote(aside))`; "
+                + "`rig resume` then continues the run before it, or `rig run FILE` starts afresh."
         case .locked(let path, let holder):
             let who = holder.map { "\($0)" } ?? "another process (it has not written its details yet)"
             return "another rig is using this state folder: \(who) holds \(path). "

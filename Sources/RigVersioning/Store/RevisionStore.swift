@@ -103,7 +103,10 @@ public final class RevisionStore: Sendable {
         guard version <= formatVersion else {
             throw RevisionStoreError.newerFormat(store: store, found: version, supported: formatVersion)
         }
-        let head = try? repository.symbolicTarget("HEAD")
+        let head: String?
+        do { head = try repository.symbolicTarget("HEAD") } catch let error as GitError {
+            throw RevisionStoreError.headUnreadable(store: store, detail: error.message)
+        }
         guard head == branchReference else {
             throw RevisionStoreError.headMismatch(store: store, head: head ?? "a commit id")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RigKit
 
 /// Why the revision store refused or failed; every description says what to do next.
 public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -11,6 +12,8 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
     /// HEAD does not point at rig's branch (e.g. after `git clone --mirror` of a remote whose
     /// default branch has another name).
     case headMismatch(store: String, head: String)
+    /// HEAD holds something that is no reference at all (edited or overwritten by hand).
+    case headUnreadable(store: String, detail: String)
     /// The store was written by a newer rig.
     case newerFormat(store: String, found: Int, supported: Int)
     /// Another rig process held the store's write lock for longer than the wait limit.
@@ -40,21 +43,28 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .missing(let store):
-            return "no revision store at \(store); run `rig init` in the workflow folder to create one"
+            return "no revision store at \(store): nothing has been recorded in \(Self.workflowFolder(of: store)) yet. "
+                + "`rig run FILE` with a workflow file of that folder records its first revision."
         case .cannotCreate(let store, let detail):
             return "cannot create the revision store at \(store): \(detail). Check that the workflow folder is writable."
         case .damaged(let store, let detail):
             return """
                 the revision store at \(store) is damaged: \(detail). rig has not changed it. \
-                Inspect it with `git --git-dir \(store) fsck`; to keep working, start a fresh store \
-                with `rig init --fresh-store \(Self.workflowFolder(of: store))`, which moves the damaged one aside \
-                (nothing is deleted).
+                Inspect it with `git --git-dir \(shellQuote(store)) fsck`; to keep working, start a fresh store \
+                with `rig init --fresh-store \(shellQuote(Self.workflowFolder(of: store)))`, which moves the damaged \
+                one aside (nothing is deleted).
                 """
         case .headMismatch(let store, let head):
             return """
                 HEAD of the revision store at \(store) points to \(head), but rig keeps revisions on \
                 refs/heads/\(RevisionStore.branch). Point it back with \
-                `git --git-dir \(store) symbolic-ref HEAD refs/heads/\(RevisionStore.branch)`.
+                `git --git-dir \(shellQuote(store)) symbolic-ref HEAD refs/heads/\(RevisionStore.branch)`.
+                """
+        case .headUnreadable(let store, let detail):
+            return """
+                HEAD of the revision store at \(store) is not a reference (\(detail)); it should point to \
+                refs/heads/\(RevisionStore.branch). rig has not changed it. Point it back with \
+                `printf 'ref: refs/heads/\(RevisionStore.branch)\\n' > \(shellQuote(store + "/HEAD"))`.
                 """
         case .newerFormat(let store, let found, let supported):
             return """
@@ -74,9 +84,10 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidRevision(let spec, let detail):
             return "'\(spec)' is not a valid revision (\(detail)); use an id, a tag, HEAD, or HEAD~N."
         case .noRevisions(let store):
-            return "the revision store at \(store) has no revisions yet; `rig run` records the first one."
+            return "the revision store at \(store) has no revisions yet; `rig run FILE` with a workflow file of "
+                + "\(Self.workflowFolder(of: store)) records the first one."
         case .fileNotFound(let path, let revision):
-            return "revision \(revision) has no file '\(path)'; `rig show \(revision)` lists its files."
+            return "revision \(revision) has no file '\(path)'; `rig show \(shellQuote(revision))` lists its files."
         case .invalidPath(let path):
             return "cannot record '\(path)': paths must be relative to the workflow folder and stay inside it."
         case .duplicatePath(let path):
