@@ -14,14 +14,15 @@ struct SSHFailure {
         let text = diagnostics.lowercased()
         let endpoint = "\(host.address) port \(port.map(String.init) ?? "22 (or the port in your ssh config)")"
         let who = user.map { "user \($0)" } ?? "the ssh user"
-        let hand = "try `ssh\(port.map { " -p \($0)" } ?? "") \(user.map { "\($0)@" } ?? "")\(host.address) true` by hand"
+        let destination = shellQuote((user.map { "\($0)@" } ?? "") + host.address)
+        let hand = "try `ssh\(port.map { " -p \($0)" } ?? "") \(destination) true` by hand"
         let reason: String
         if text.contains("remote host identification has changed") || text.contains("host key for") && text.contains("has changed") {
             reason =
-                "the host key of \(endpoint) has CHANGED since it was recorded in known_hosts; if the machine was reinstalled, remove the old key with `ssh-keygen -R \(knownHostsName)` and connect once to record the new one, otherwise someone may be intercepting the connection"
+                "the host key of \(endpoint) has CHANGED since it was recorded in known_hosts; if the machine was reinstalled, remove the old key with `ssh-keygen -R \(shellQuote(knownHostsName))` and connect once to record the new one, otherwise someone may be intercepting the connection"
         } else if text.contains("host key verification failed") || text.contains("no ") && text.contains("host key is known") {
             reason =
-                "the host key of \(endpoint) is not in known_hosts and host-key checking is strict; verify the key and add it (`ssh-keyscan -p \(port ?? 22) \(host.address) >> ~/.ssh/known_hosts`), or run with --accept-new-host-keys to record unknown keys on first contact"
+                "the host key of \(endpoint) is not in known_hosts and host-key checking is strict; verify the key and add it (`ssh-keyscan -p \(port ?? 22) \(shellQuote(host.address)) >> ~/.ssh/known_hosts`), or run with --accept-new-host-keys to record unknown keys on first contact"
         } else if text.contains("permission denied") || text.contains("too many authentication failures")
             || text.contains("no more authentication methods")
         {

@@ -18,7 +18,7 @@ struct SSHHostKeyTests {
             return
         }
         #expect(host == server.name && address == server.address)
-        #expect(reason.contains("CHANGED") && reason.contains("ssh-keygen -R [\(server.address)]:\(server.port)"), "\(reason)")
+        #expect(reason.contains("CHANGED") && reason.contains("ssh-keygen -R '[\(server.address)]:\(server.port)'"), "\(reason)")
         #expect(!FileManager.default.fileExists(atPath: bed.fixture.directory + "/ran"))
     }
 
