@@ -65,6 +65,8 @@ import Testing
         #expect(refused.stderr.contains(run + "/journal") && refused.stderr.contains(run + "/run.json"), "\(refused.output)")
         #expect(refused.stderr.contains("--accept-damaged-journal"), "\(refused.output)")
         #expect(dir.ledger("ledger") == ["a": 1, "b": 1], "nothing ran")
+        let status = RigProcess.run(["status"], in: dir.path)
+        #expect(status.status == 0 && status.stderr.contains(run + "/run.json") && !status.stderr.contains("disk"), "\(status.output)")
 
         let hint = Self.command(after: "--accept-damaged-journal", in: refused.stderr) ?? Self.command(after: "rerun", in: refused.stderr)
         #expect(hint?.contains("rig resume") == true && hint?.contains("--accept-damaged-journal") == true, "\(refused.stderr)")

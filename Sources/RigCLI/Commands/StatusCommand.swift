@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RigKit
 
 /// `rig status [RUN | FILE]`: where every task of a run stands.
@@ -25,14 +26,17 @@ struct StatusCommand: ParsableCommand {
             let run = try StateLocator(target: target, run: runID).run()
             let manifest = try run.readManifest()
             let tasks = (try? run.readResolved(parameters: false).tasks.map(\.id)) ?? []
-            let contents = try run.readJournal()
-            if let damage = contents.damage {
+            let contents = FileManager.default.fileExists(atPath: run.journalPath) ? try run.readJournal() : nil
+            if let damage = contents?.damage {
                 Terminal.writeError(
                     "warning: \(run.journalPath) is damaged at record \(damage.recordIndex) (byte \(damage.byteOffset)): \(damage.reason); showing the records before it"
                 )
             }
+            if case .incomplete(_, let finding)? = JournalCompleteness.shortfall(of: run, manifest: manifest, contents: contents) {
+                Terminal.writeError("warning: \(finding); showing what the journal holds")
+            }
             return StatusPrinter(
-                run: run, manifest: manifest, table: RunStatusTable(state: JournalState(records: contents.records), tasks: tasks)
+                run: run, manifest: manifest, table: RunStatusTable(state: JournalState(records: contents?.records ?? []), tasks: tasks)
             ).text
         }
         print(text, terminator: "")
