@@ -36,8 +36,11 @@ import Testing
               - {name: b, address: 10.0.0.2}
             """)
         let path = folder.write("w.yaml", Self.workflow)
-        let loaded = try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: path, inventoryAt: inventory)
-        let problems = Validator(registry: fakeRegistry()).validate(loaded, inputs: nil).filter { $0.message.contains("ssh_config") }
+        // The loader reports it with the inventory's other problems, in one pass.
+        let failure = #expect(throws: ValidationFailure.self) {
+            try WorkflowLoader(registry: fakeRegistry()).load(workflowAt: path, inventoryAt: inventory)
+        }
+        let problems = (failure?.diagnostics ?? []).filter { $0.message.contains("ssh_config") }
         #expect(problems.count == 1)
         #expect(problems.first?.message.contains(folder.path + "/nowhere/ssh_config") == true)
         #expect(problems.first?.location?.file == inventory)

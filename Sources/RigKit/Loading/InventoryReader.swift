@@ -22,7 +22,7 @@ extension NodeReader {
             var defaults = InventoryHost(name: "", address: "")
             if let entry = fields.first(where: { $0.key == "defaults" }), let entries = mapping(entry.value, "'defaults'") {
                 checkKeys(entries, allowed: Self.defaultsKeys, in: "'defaults'")
-                for field in entries { apply(field, to: &defaults) }
+                for field in entries { apply(field, to: &defaults, who: "'defaults'") }
             }
             guard let hosts = fields.first(where: { $0.key == "hosts" }) else {
                 error(
@@ -45,7 +45,10 @@ extension NodeReader {
             error("'hosts' must be a list of hosts, not \(describe(node))", at: node, hint: "start each host with '- name: NAME'")
             return []
         }
-        return items.compactMap { host($0, defaults: defaults) }
+        let hosts = items.compactMap { host($0, defaults: defaults) }
+        // Clashes between hosts come with the file's other problems, not in a later round.
+        problems.append(contentsOf: InventoryChecks.acrossHosts(hosts, fallback: location(node)))
+        return hosts
     }
 
     private func host(_ node: Node, defaults: InventoryHost) -> InventoryHost? {
@@ -62,21 +65,31 @@ extension NodeReader {
         host.name = name
         host.address = name
         host.location = location(nameField.value)
-        for field in fields { apply(field, to: &host) }
+        for field in fields { apply(field, to: &host, who: "host '\(name)'") }
+        if !fields.contains(where: { $0.key == "address" }) {
+            report(InventoryChecks.addressProblem(host.address, who: "host '\(name)'"), at: nameField.value)
+        }
         return host
     }
 
-    private func apply(_ field: MappingEntry, to host: inout InventoryHost) {
+    /// `who` names the host in messages.
+    private func apply(_ field: MappingEntry, to host: inout InventoryHost, who: String) {
         let value = field.value
         switch field.key {
-        case "address": host.address = string(value, "address") ?? host.address
-        case "port": host.port = int(value, "port")
-        case "user": host.user = string(value, "user")
+        case "address":
+            host.address = string(value, "address") ?? host.address
+            report(InventoryChecks.addressProblem(host.address, who: who), at: value)
+        case "port":
+            host.port = int(value, "port")
+            report(host.port.flatMap { InventoryChecks.portProblem($0, who: who) }, at: value)
+        case "user":
+            host.user = string(value, "user")
+            report(host.user.flatMap { InventoryChecks.userProblem($0, field: "user", who: who) }, at: value)
         case "identity": host.identity = string(value, "identity")
         case "ssh_config":
             // Relative to the file that names it, so an inventory and its ssh_config travel together.
             host.sshConfig = string(value, "ssh_config").map { Self.absolutePath($0, relativeTo: location(value).file) }
-        case "become": host.become = become(value)
+        case "become": host.become = become(value, who: who)
         case "connection":
             guard let text = string(value, "connection") else { break }
             guard let connection = Connection(rawValue: text) else {
@@ -101,6 +114,10 @@ extension NodeReader {
         }
     }
 
+    private func report(_ problem: InventoryChecks.FieldProblem?, at node: Node) {
+        if let problem { problems.append(problem.diagnostic(at: location(node))) }
+    }
+
     /// `~/...` is left for ssh to expand; other relative paths are made absolute from `file`'s folder.
     static func absolutePath(_ path: String, relativeTo file: String) -> String {
         if path.hasPrefix("~") { return path }
@@ -109,13 +126,15 @@ extension NodeReader {
     }
 
     /// `become: true`, `become: deploy` (a user) or `become: {user: root, password_secret: sudo_password}`.
-    private func become(_ node: Node) -> Become? {
+    private func become(_ node: Node, who: String) -> Become? {
         if case .scalar(let s) = node {
             switch Self.value(of: s) {
             case .bool(let b): return b ? Become() : nil
             case .string(let t) where ["yes", "on"].contains(t.lowercased()): return Become()
             case .string(let t) where ["no", "off"].contains(t.lowercased()): return nil
-            case .string(let user): return Become(user: user)
+            case .string(let user):
+                report(InventoryChecks.userProblem(user, field: "become.user", who: who), at: node)
+                return Become(user: user)
             default:
                 error("'become' must be true, false, a user name or {user, password_secret}, not \(describe(node))", at: node)
                 return nil
@@ -126,7 +145,9 @@ extension NodeReader {
         var become = Become()
         for field in fields {
             switch field.key {
-            case "user": become.user = string(field.value, "user") ?? become.user
+            case "user":
+                become.user = string(field.value, "user") ?? become.user
+                report(InventoryChecks.userProblem(become.user, field: "become.user", who: who), at: field.value)
             case "password_secret": become.passwordSecret = string(field.value, "password_secret")
             default: break
             }

@@ -1,18 +1,80 @@
 import Foundation
 import RigModel
 
-/// Hosts that cannot be told apart or reached as written.
+/// Hosts that cannot be told apart or reached as written. The loader runs the field and
+/// across-host checks while it reads an inventory, so one pass reports them all with the
+/// other problems of the file; `run` repeats them for workflows built in code.
 struct InventoryChecks {
     let workflow: Workflow
 
     func run() -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        var byName: [String: InventoryHost] = [:]
-        var byAddress: [String: InventoryHost] = [:]
         let declaredSecrets = workflow.secrets.map(\.name)
-        var missingConfigs: Set<String> = []
         for host in workflow.inventory.hosts {
             let here = host.location ?? workflow.inventory.file.map { SourceLocation(file: $0, line: 1, column: 1) }
+            problems += Self.fieldProblems(of: host).map { $0.diagnostic(at: here) }
+            if let secret = host.become?.passwordSecret, !declaredSecrets.contains(secret) {
+                problems.append(
+                    .error(
+                        "host '\(host.name)': become.password_secret names '\(secret)', which is not a declared secret", at: here,
+                        hint: (Suggestion.didYouMean(secret, in: declaredSecrets).map { $0 + " " } ?? "")
+                            + "declare it under the workflow's `secrets:`"))
+            }
+        }
+        problems += Self.acrossHosts(
+            workflow.inventory.hosts, fallback: workflow.inventory.file.map { SourceLocation(file: $0, line: 1, column: 1) })
+        return problems
+    }
+
+    /// A problem with one field of a host, placed by the caller (the field's own line when read).
+    struct FieldProblem {
+        var field: String
+        var message: String
+        var hint: String
+
+        func diagnostic(at location: SourceLocation?) -> Diagnostic { .error(message, at: location, hint: hint) }
+    }
+
+    /// `who` names the host in messages (`host 'w1'`, or `'defaults'`).
+    static func fieldProblems(of host: InventoryHost, who: String? = nil) -> [FieldProblem] {
+        let who = who ?? "host '\(host.name)'"
+        var problems: [FieldProblem] = []
+        if !host.address.isEmpty, let problem = addressProblem(host.address, who: who) { problems.append(problem) }
+        if let port = host.port, let problem = portProblem(port, who: who) { problems.append(problem) }
+        if let user = host.user, let problem = userProblem(user, field: "user", who: who) { problems.append(problem) }
+        if let user = host.become?.user, let problem = userProblem(user, field: "become.user", who: who) { problems.append(problem) }
+        return problems
+    }
+
+    static func addressProblem(_ address: String, who: String) -> FieldProblem? {
+        guard !NetworkSyntax.isAddress(address) else { return nil }
+        return FieldProblem(
+            field: "address", message: "\(who): '\(address)' is neither an IP address nor a valid host name",
+            hint: "write an IPv4 address (192.168.1.10), an IPv6 address (fd00::10) or a DNS name")
+    }
+
+    static func portProblem(_ port: Int, who: String) -> FieldProblem? {
+        guard !NetworkSyntax.isPort(port) else { return nil }
+        return FieldProblem(field: "port", message: "\(who): port \(port) is out of range", hint: "ports are 1 to 65535; SSH uses 22")
+    }
+
+    static func userProblem(_ user: String, field: String, who: String) -> FieldProblem? {
+        guard !NetworkSyntax.isLoginName(user) else { return nil }
+        return FieldProblem(
+            field: field, message: "\(who): \(field) '\(user)' is not a valid login name",
+            hint:
+                "a login name starts with a letter or '_' and has letters, digits, '_', '.' and '-' (at most 32, an optional final '$'), optionally followed by @domain: `\(field == "user" ? "user" : "become"): ubuntu`"
+        )
+    }
+
+    /// Names and addresses that clash between hosts, reserved names, and missing ssh_config files.
+    static func acrossHosts(_ hosts: [InventoryHost], fallback: SourceLocation?) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var byName: [String: InventoryHost] = [:]
+        var byAddress: [String: InventoryHost] = [:]
+        var missingConfigs: Set<String> = []
+        for host in hosts {
+            let here = host.location ?? fallback
             if let first = byName[host.name] {
                 problems.append(
                     .error(
@@ -38,16 +100,6 @@ struct InventoryChecks {
                         "host '\(host.name)' has the role '\(role)', which is reserved", at: here,
                         hint: "'local' and 'all' are `on:` targets of their own; rename the role"))
             }
-            if !NetworkSyntax.isAddress(host.address) {
-                problems.append(
-                    .error(
-                        "host '\(host.name)': '\(host.address)' is neither an IP address nor a valid host name", at: here,
-                        hint: "write an IPv4 address (192.168.1.10), an IPv6 address (fd00::10) or a DNS name"))
-            }
-            if let port = host.port, !NetworkSyntax.isPort(port) {
-                problems.append(
-                    .error("host '\(host.name)': port \(port) is out of range", at: here, hint: "ports are 1 to 65535; SSH uses 22"))
-            }
             if host.connection == .ssh {
                 let endpoint = "\(host.address.lowercased()):\(host.port ?? 22)"
                 if let first = byAddress[endpoint], first.name != host.name {
@@ -70,13 +122,6 @@ struct InventoryChecks {
                         hint:
                             "fix the path (relative paths start from the inventory file's folder), or remove `ssh_config` to use ~/.ssh/config"
                     ))
-            }
-            if let secret = host.become?.passwordSecret, !declaredSecrets.contains(secret) {
-                problems.append(
-                    .error(
-                        "host '\(host.name)': become.password_secret names '\(secret)', which is not a declared secret", at: here,
-                        hint: (Suggestion.didYouMean(secret, in: declaredSecrets).map { $0 + " " } ?? "")
-                            + "declare it under the workflow's `secrets:`"))
             }
         }
         return problems

@@ -52,6 +52,21 @@ public enum NetworkSyntax {
 
     public static func isPort(_ n: Int) -> Bool { (1...65535).contains(n) }
 
+    /// A user name ssh and sudo can be given: a login name as useradd takes it (a letter or `_`,
+    /// then letters, digits, `_`, `.` or `-`, an optional final `$`; at most 32 characters;
+    /// upper case allowed, as on Red Hat systems), optionally `@domain` as SSSD and winbind
+    /// write domain users. Never a leading `-`, a space or a shell metacharacter.
+    public static func isLoginName(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2, !isHostname(String(parts[1])) { return false }
+        let name = parts[0]
+        guard (1...32).contains(name.utf8.count), let first = name.first, first == "_" || (first.isASCII && first.isLetter) else {
+            return false
+        }
+        let body = name.last == "$" ? name.dropLast() : name[...]
+        return body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+    }
+
     /// `999.1.1.1` looks like a mistyped address, not a host name.
     private static func isAllNumericDotted(_ labels: [Substring]) -> Bool {
         labels.count == 4 && labels.allSatisfy { $0.allSatisfy(\.isASCIIDigit) }
