@@ -152,7 +152,7 @@ import Testing
         #expect(outside.status == 2 && outside.stderr.contains("no revision store"))
     }
 
-    @Test func aFileHoldingASecretIsRefusedByNameBeforeAnythingRuns() throws {
+    @Test func aFileHoldingASecretIsRefusedByPlaceBeforeAnythingRuns() throws {
         let user = try UserRepository()
         try user.edit("workflow.yaml") {
             $0.replacingOccurrences(of: "inputs:", with: "secrets:\n  token: {description: An API token.}\n\ninputs:")
@@ -161,7 +161,9 @@ import Testing
         let refused = try user.rig.run(
             ["run", "deploy/workflow.yaml", "--input", "workdir=\(user.output)"], extraEnvironment: ["RIG_SECRET_token": "s3cr3t-XYZ-123"])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("inventory.yaml contains the value of secret 'token'"))
+        #expect(refused.stderr.contains("inventory.yaml:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("holds the value of one of the run's secrets"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("'token'"), "naming the secret confirms which value it is")
         #expect(!refused.output.contains("s3cr3t-XYZ-123"))
         #expect(!FileManager.default.fileExists(atPath: user.output), "a step ran")
         #expect(try user.store("for-each-ref").isEmpty, "a revision was committed")

@@ -2,6 +2,9 @@ import Foundation
 
 /// The checks every file passes before it is recorded in a revision.
 enum RecordedFiles {
+    /// Secrets shorter than this are not looked for in the files.
+    static let minimumSecretLength = 8
+
     /// Normalizes and checks paths (relative, inside the workflow folder, no duplicates), and
     /// refuses content holding a secret's value or merge-conflict markers. Returns the files
     /// with normalized paths, sorted.
@@ -10,15 +13,15 @@ enum RecordedFiles {
     ) throws -> [(path: String, content: Data)] {
         var seen = Set<String>()
         var result: [(path: String, content: Data)] = []
-        // Longest values first, so a secret that contains another is named rather than the shorter one.
-        let secrets = secretValues.filter { !$0.value.isEmpty }
-            .sorted { ($0.value.utf8.count, $1.key) > ($1.value.utf8.count, $0.key) }
-            .map { (name: $0.key, bytes: Data($0.value.utf8)) }
+        // A shorter secret (a password like `ubuntu`) occurs by chance in innocent text; refusing
+        // it would block every run and tell whoever reads the message what the secret is.
+        let secrets = secretValues.values.filter { $0.count >= minimumSecretLength }.map { Data($0.utf8) }
         for file in files {
             let path = try normalized(file.path)
             guard seen.insert(path).inserted else { throw RevisionStoreError.duplicatePath(path) }
-            if let secret = secrets.first(where: { file.content.range(of: $0.bytes) != nil }) {
-                throw RevisionStoreError.secretInFile(path: path, secret: secret.name)
+            if let offset = secrets.compactMap({ file.content.range(of: $0)?.lowerBound }).min() {
+                let line = file.content[file.content.startIndex..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                throw RevisionStoreError.secretInFile(path: path, line: line)
             }
             if let line = conflictMarkerLine(in: file.content) {
                 throw RevisionStoreError.conflictMarkers(path: path, line: line)

@@ -9,8 +9,8 @@ extension RevisionStore {
     ///     holds exactly these files.
     ///   - summary: the first line of the commit message, e.g. from `WorkflowDiff.summaryLine`.
     ///   - author: nil means `RIG_AUTHOR_NAME`/`RIG_AUTHOR_EMAIL`, else git config, else `rig`.
-    ///   - secretValues: secret name → value; a file holding any value is refused, naming the
-    ///     file and the secret (never the value).
+    ///   - secretValues: secret name → value; a file holding a value of 8 characters or more is
+    ///     refused, naming the file and line (never the value, nor which secret it is).
     ///   - workflowFile: which of `files` is the workflow to load (a `Workflow-File` trailer).
     ///   - executables: paths among `files` recorded with git's executable mode (plugins).
     @discardableResult

@@ -30,8 +30,9 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
     /// A file path to record is absolute, empty, or escapes the workflow folder.
     case invalidPath(String)
     case duplicatePath(String)
-    /// A file holds the value of a secret; only the secret's name is ever shown.
-    case secretInFile(path: String, secret: String)
+    /// A file holds the value of a secret (of `RecordedFiles.minimumSecretLength` characters or
+    /// more) at `line`; neither the value nor which secret it is is ever shown.
+    case secretInFile(path: String, line: Int)
     /// A file still holds merge-conflict markers.
     case conflictMarkers(path: String, line: Int)
     case tagExists(name: String, revision: String)
@@ -92,11 +93,11 @@ public enum RevisionStoreError: Error, Sendable, Equatable, CustomStringConverti
             return "cannot record '\(path)': paths must be relative to the workflow folder and stay inside it."
         case .duplicatePath(let path):
             return "cannot record '\(path)' twice in one revision."
-        case .secretInFile(let path, let secret):
+        case .secretInFile(let path, let line):
             return """
-                refusing to record a revision: \(path) contains the value of secret '\(secret)'. \
-                Remove the value from the file and refer to it as ${{ secrets.\(secret) }}; give the value \
-                through RIG_SECRET_\(secret) or the secrets file.
+                refusing to record a revision: \(path):\(line) holds the value of one of the run's secrets. \
+                Remove it from the file and write ${{ secrets.NAME }} where the step needs it; give the value \
+                through RIG_SECRET_NAME or the secrets file.
                 """
         case .conflictMarkers(let path, let line):
             return "refusing to record a revision: \(path):\(line) has a merge-conflict marker; resolve the conflict first."
