@@ -14,12 +14,10 @@ public struct Redactor: Sendable, Hashable {
     /// Longest first, so a secret containing another is masked whole.
     private let secrets: [String]
 
-    /// Each secret is masked as written and in the forms the `shell` and `json` filters give it,
-    /// so a script line that quotes a secret (a command headline in the log) is masked too.
+    /// Each secret is masked in every form `SecretForms` lists: quoted by the `shell` and `json`
+    /// filters (a command headline in the log), line by line, newlines as spaces, base64.
     public init(_ secrets: [String]) {
-        let values = secrets.filter { !$0.isEmpty }
-        let forms = values + values.map(shellQuote) + values.map { Value.string($0).jsonText }
-        self.secrets = Array(Set(forms)).sorted { $0.count > $1.count }
+        self.secrets = SecretForms.forms(of: secrets)
     }
 
     public var isEmpty: Bool { secrets.isEmpty }

@@ -169,7 +169,9 @@ public final class JournalRecorder: @unchecked Sendable {
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
         var text = text
-        for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+        for secret in SecretForms.forms(of: secrets) where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: "<redacted>")
+        }
         return text
     }
 
