@@ -47,7 +47,8 @@ static void child_after_fork(const rig_spawn_request *r, pid_t parent, int error
     if (out >= 0 && out < 3) { out = fcntl(out, F_DUPFD, 3); if (out < 0) goto fail; }
     if (err >= 0 && err < 3) { err = fcntl(err, F_DUPFD, 3); if (err < 0) goto fail; }
     if (move_to(in, 0) < 0 || move_to(out, 1) < 0 || move_to(err, 2) < 0) goto fail;
-    if (r->controlling_tty && ioctl(1, TIOCSCTTY, 0) < 0) goto fail;
+    /* stderr: stdout may carry something else (the $RIG_OUTPUT file of a script run as another user). */
+    if (r->controlling_tty && ioctl(2, TIOCSCTTY, 0) < 0) goto fail;
 
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);

@@ -169,6 +169,49 @@ import Testing
         #expect(F.read("\(dir)/owned") == "x")
     }
 
+    @Test(.enabled(if: canBecomeNobody, "needs root, sudo and the user nobody"))
+    func anotherUserWritesOutputsAndGetsUploadsThoughRigsOutputFolderIsClosedToThem() throws {
+        let dir = F.scratch()
+        chmod(dir, 0o777)
+        let state = dir + "/state"
+        #expect(mkdir(state, 0o700) == 0)
+        let outputs = try OutputFolder.prepare(stateDirectory: state)
+        let log = try FileTaskLog(path: "\(dir)/task.log")
+        let host = InventoryHost(name: "here", address: "127.0.0.1", become: Become(user: "nobody"), connection: .local)
+        let transport = LocalTransport(host: host, outputDirectory: outputs)
+        for pty in [false, true] {
+            let result = try transport.run(
+                CommandRequest(
+                    command: Command(
+                        "echo user=$(id -un) >> \"$RIG_OUTPUT\"; echo printed; echo tty=$(test -t 2 && echo yes) >> \"$RIG_OUTPUT\"",
+                        become: true, pseudoTerminal: pty),
+                    log: log, collectOutputs: true),
+                cancellation: CancellationToken())
+            #expect(result.exitCode == 0, "\(F.read(log.path))")
+            #expect(result.outputs["user"] == "nobody" && result.outputs["tty"] == (pty ? "yes" : ""), "pty \(pty): \(result.outputs)")
+        }
+        #expect(F.read(log.path).components(separatedBy: "printed").count == 3, "\(F.read(log.path))")
+        let content: [UInt8] = Array(0...255) + Array("RIG_UPLOAD_END\n".utf8)
+        try transport.upload(
+            FileUpload(path: "\(dir)/owned", content: content, mode: 0o640, become: true), log: log, cancellation: CancellationToken())
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/owned")
+        #expect(attributes[.ownerAccountName] as? String == "nobody")
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+        #expect(Array(FileManager.default.contents(atPath: "\(dir)/owned") ?? Data()) == content)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs).isEmpty)
+    }
+
+    @Test func theOutputFolderIsPrivateAndPreparingItRemovesLeftovers() throws {
+        let state = F.scratch()
+        let outputs = state + "/" + OutputFolder.name
+        #expect(mkdir(outputs, 0o755) == 0)
+        FileManager.default.createFile(atPath: outputs + "/rig-1-1-1", contents: Data("token=x\n".utf8))
+        #expect(try OutputFolder.prepare(stateDirectory: state) == outputs)
+        var info = stat()
+        #expect(stat(outputs, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs).isEmpty)
+    }
+
     @Test func outputFileParsingHandlesBothForms() {
         #expect(
             OutputFile.parse("a=1\nb = two=2\n\nnoise\nc<<X\nline1\nline2\nX\nd=\n") == [

@@ -54,4 +54,35 @@ struct SSHSecretTests {
             #expect(!log.contains("tok-"), "\(log)")
         }
     }
+
+    @Test func aRemoteStepSeesOnlyTheSecretsItReferences() throws {
+        let bed = try EngineTestBed(servers: 1, secrets: ["used": "used-value-4711", "unused": "unused-value-0815"])
+        let dir = bed.directory
+        let (workflow, graph) = try bed.load(
+            """
+            name: scoped
+            secrets: [used, unused]
+            steps:
+              - id: uses
+                type: shell
+                on: workers
+                with:
+                  run: |
+                    test -n ${{ secrets.used | shell }}
+                    env > \(dir)/uses.env
+              - id: plain
+                type: shell
+                on: workers
+                with:
+                  run: env > \(dir)/plain.env
+            """)
+        let (summary, _) = try bed.run(workflow, graph)
+        #expect(summary.status == .succeeded, "\(summary.outcomes)")
+        func secrets(_ name: String) -> [String] {
+            bed.read(name).split(separator: "\n").filter { $0.hasPrefix("RIG_SECRET_") }.map(String.init)
+        }
+        #expect(bed.read("plain.env").contains("PATH="))
+        #expect(secrets("uses.env") == ["RIG_SECRET_used=used-value-4711"])
+        #expect(secrets("plain.env").isEmpty)
+    }
 }

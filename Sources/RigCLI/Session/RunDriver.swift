@@ -58,10 +58,11 @@ struct RunDriver {
 
         let reporter = ProgressReporter(style: ProgressReporter.style(for: flags.output), totalTasks: graph.taskCount)
         let secrets = self.secrets
+        let outputFolder = try OutputFolder.prepare(stateDirectory: checkpoint.store.directory)
         let transports = SSHTransportProvider(
             options: SSHOptions(sshConfig: connection.sshConfig.map(absolutePath), acceptNewHostKeys: connection.acceptNewHostKeys),
             secret: { secrets.value($0) },
-            local: { host in LocalTransport(host: host) })
+            local: { host in LocalTransport(host: host, outputDirectory: outputFolder) })
         defer { transports.shutdown() }
         let preparer = WorkflowTaskPreparer(
             workflow: workflow, inputs: session.inputs, secrets: secrets, registry: session.registry, runID: runID)

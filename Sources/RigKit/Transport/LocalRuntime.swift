@@ -4,10 +4,11 @@ import Foundation
 final class LocalRuntime: @unchecked Sendable {
     static let shared = LocalRuntime()
 
-    /// rig's own environment, inherited by children (as make and ninja do).
+    /// rig's own environment without its secrets, inherited by children (as make and ninja do).
     let environment: [String]
     let bash: String
-    /// Output files live in RAM (/dev/shm) when possible: a secret output never reaches a disk.
+    /// Where output files go when the transport has no private folder (a run gives it one in its
+    /// state folder): RAM (/dev/shm) when possible.
     private let outputDirectory: String
     private let path: [String]
     private let effectiveUser: String?
@@ -18,7 +19,7 @@ final class LocalRuntime: @unchecked Sendable {
 
     private init() {
         let env = ProcessInfo.processInfo.environment
-        environment = env.map { "\($0.key)=\($0.value)" }
+        environment = SecretEnvironment.withoutSecrets(env).map { "\($0.key)=\($0.value)" }
         path = (env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         let shm = "/dev/shm"
         outputDirectory = access(shm, W_OK | X_OK) == 0 ? shm : (env["TMPDIR"] ?? "/tmp")
@@ -40,23 +41,23 @@ final class LocalRuntime: @unchecked Sendable {
 
     func isCurrentUser(_ user: String) -> Bool { user == effectiveUser }
 
-    func newOutputPath() -> String {
+    func newOutputPath(in directory: String? = nil) -> String {
         let n = lock.withLock {
             counter += 1
             return counter
         }
-        return "\(outputDirectory)/rig-\(getpid())-\(n)-\(UInt32.random(in: 0...UInt32.max))"
+        return "\(directory ?? outputDirectory)/rig-\(getpid())-\(n)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Creates the output file (0600, O_EXCL) so no one else can read or replace it; `owner` is
-    /// the user the script runs as under sudo.
-    func createOutputFile(_ path: String, owner: String?) throws(StepFailure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    /// the user the script runs as under sudo. Returns it open for appending; the caller closes it.
+    func createOutputFile(_ path: String, owner: String?) throws(StepFailure) -> Int32 {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .failed("cannot create the output file \(path): \(errnoText())") }
-        defer { close(fd) }
         if let owner, !isCurrentUser(owner), let uid = UserDatabase.userID(owner) {
             _ = fchown(fd, uid, gid_t.max)
         }
+        return fd
     }
 
     func readOutputFile(_ path: String) -> String {

@@ -14,18 +14,24 @@ import RigModel
 public struct LocalTransport: Transport {
     public let host: InventoryHost
     public var killGracePeriod: Duration
+    /// A folder only rig's user may enter (a run's `OutputFolder`) for `$RIG_OUTPUT` files and
+    /// staged uploads; nil: /dev/shm.
+    public var outputDirectory: String?
 
-    public init(host: InventoryHost = .local, killGracePeriod: Duration = .seconds(5)) {
+    public init(host: InventoryHost = .local, killGracePeriod: Duration = .seconds(5), outputDirectory: String? = nil) {
         self.host = host
         self.killGracePeriod = killGracePeriod
+        self.outputDirectory = outputDirectory
     }
 
     public func run(_ request: CommandRequest, cancellation: CancellationToken) throws(StepFailure) -> CommandResult {
         if let reason = cancellation.cancellationReason { throw StepFailure(stoppedBecause: reason) }
         let command = request.command
         let runtime = LocalRuntime.shared
-        let outputPath = runtime.newOutputPath()
+        let outputPath = runtime.newOutputPath(in: outputDirectory)
         defer { unlink(outputPath) }
+        var outputFD: Int32 = -1
+        defer { if outputFD >= 0 { close(outputFD) } }
 
         var child: ChildProcess.Request
         if command.environment.isEmpty, !command.become, !command.pseudoTerminal,
@@ -36,9 +42,18 @@ public struct LocalTransport: Transport {
                 workingDirectory: command.workingDirectory, input: nil, output: .descriptor(-1), grace: killGracePeriod)
         } else {
             let becomeUser = command.become ? (host.become?.user ?? "root") : nil
-            try runtime.createOutputFile(outputPath, owner: becomeUser)
-            let script = try Self.prologue(command, outputPath: outputPath) + command.script
-            let wrapper = command.pseudoTerminal ? "exec 3<&0 0<&1; . /dev/fd/3" : "exec 3<&0 0</dev/null; . /dev/fd/3"
+            outputFD = try runtime.createOutputFile(outputPath, owner: becomeUser)
+            // Another user cannot enter rig's private folder: the script gets the file as
+            // descriptor 4 (handed over as stdout, which sudo keeps) and reopens it through /dev/fd.
+            let handOver = outputDirectory != nil && becomeUser.map { !runtime.isCurrentUser($0) } == true
+            let script = try Self.prologue(command, outputPath: handOver ? "/dev/fd/4" : outputPath) + command.script
+            let wrapper =
+                switch (command.pseudoTerminal, handOver) {
+                case (false, false): "exec 3<&0 0</dev/null; . /dev/fd/3"
+                case (true, false): "exec 3<&0 0<&1; . /dev/fd/3"
+                case (false, true): "exec 3<&0 4>&1 1>&2 0</dev/null; . /dev/fd/3"
+                case (true, true): "exec 3<&0 4>&1 0<&2 1>&2; . /dev/fd/3"
+                }
             var arguments = [runtime.bash, "-c", wrapper, "rig"]
             var executable = runtime.bash
             var inputReader: uid_t?
@@ -57,6 +72,7 @@ public struct LocalTransport: Transport {
                 executable: executable, arguments: arguments, environment: runtime.environment,
                 workingDirectory: command.workingDirectory, input: Array(script.utf8), inputReader: inputReader,
                 output: .descriptor(-1), pseudoTerminal: command.pseudoTerminal, grace: killGracePeriod)
+            if handOver { child.standardOutput = outputFD }
         }
         child.timeout = command.timeout
 
@@ -85,16 +101,20 @@ public struct LocalTransport: Transport {
         guard file.become, !runtime.isCurrentUser(user) else {
             return try UserDatabase.writeFile(file.content, to: file.path, mode: file.mode, owner: file.owner, group: file.group)
         }
-        // Another user's file: stage it privately, then let sudo install it and rename it into place.
-        let staged = runtime.newOutputPath()
-        defer { unlink(staged) }
-        try UserDatabase.writeFile(file.content, to: staged, mode: 0o600, owner: geteuid() == 0 ? user : nil, group: nil)
+        // Another user's file: the bytes travel inside the script (on a pipe, base64 in a quoted
+        // here-document), are written beside the target as that user, then renamed into place.
+        // Nothing is staged on this machine's disks, and no folder of rig's needs to be shared.
         let q = ShellSyntax.quote
-        let temporary = file.path + ".rig-upload"
-        var install = "install -m \(String(file.mode, radix: 8))"
-        if let owner = file.owner { install += " -o \(q(owner))" }
-        if let group = file.group { install += " -g \(q(group))" }
-        install += " -- \(q(staged)) \(q(temporary)) && sync -- \(q(temporary)) && mv -f -- \(q(temporary)) \(q(file.path))"
+        let temporary = q(file.path + ".rig-upload")
+        let delimiter = "RIG_UPLOAD_END"  // base64 has no "_"
+        let encoded = Data(file.content).base64EncodedString(options: .lineLength76Characters)
+        var install = "rm -f -- \(temporary) && (umask 077 && set -C && base64 -d > \(temporary) <<'\(delimiter)'\n"
+        install += encoded.replacingOccurrences(of: "\r\n", with: "\n") + "\n\(delimiter)\n)"
+        if file.owner != nil || file.group != nil {
+            install += " && chown -- \(q((file.owner ?? "") + (file.group.map { ":" + $0 } ?? ""))) \(temporary)"
+        }
+        install += " && chmod \(String(file.mode & 0o7777, radix: 8)) \(temporary) && sync -- \(temporary)"
+        install += " && mv -f -- \(temporary) \(q(file.path))"
         let result = try run(
             CommandRequest(command: Command(install, become: true, summary: "upload \(file.path)"), log: log, collectOutputs: false),
             cancellation: cancellation)
@@ -128,14 +148,18 @@ public struct LocalTransport: Transport {
 /// reports them unreachable (the CLI composes both).
 public struct LocalTransportProvider: TransportProvider {
     public var killGracePeriod: Duration
+    public var outputDirectory: String?
 
-    public init(killGracePeriod: Duration = .seconds(5)) { self.killGracePeriod = killGracePeriod }
+    public init(killGracePeriod: Duration = .seconds(5), outputDirectory: String? = nil) {
+        self.killGracePeriod = killGracePeriod
+        self.outputDirectory = outputDirectory
+    }
 
     public func transport(for host: InventoryHost) throws(StepFailure) -> any Transport {
         guard host.connection == .local else {
             throw .unreachable(host: host.name, address: host.address, reason: "no SSH transport is configured in this run")
         }
-        return LocalTransport(host: host, killGracePeriod: killGracePeriod)
+        return LocalTransport(host: host, killGracePeriod: killGracePeriod, outputDirectory: outputDirectory)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RigKit
 
 #if canImport(Glibc)
 import Glibc
@@ -70,9 +71,10 @@ struct SpawnedProcess {
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = Self.environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
+        let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         // The child's ends are ours to close in every case.
         for end in [inPipe?.read, outPipe?.write, errPipe?.write] { if let end { _ = close(end) } }
         guard status == 0 else {
@@ -82,6 +84,9 @@ struct SpawnedProcess {
         return SpawnedProcess(
             pid: pid, stdinFD: inPipe?.write ?? -1, stdoutFD: outPipe?.read ?? -1, stderrFD: errPipe?.read ?? -1)
     }
+
+    /// rig's environment without its secrets: ssh, and any ProxyCommand it starts, never sees them.
+    private static let environment = SecretEnvironment.withoutSecrets(ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
 
     /// Signals the child's whole process group (ssh and any ProxyCommand/ProxyJump children).
     func killGroup(_ signal: Int32 = SIGKILL) {

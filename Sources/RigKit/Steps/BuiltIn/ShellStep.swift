@@ -24,7 +24,8 @@ public struct ShellStep: StepType {
         guard let script = invocation.string("run") else {
             throw StepFailure.failed("step '\(invocation.step.id)' (shell) needs `run`: the script to run")
         }
-        var environment: OrderedDictionary<String, String> = [:]
+        // The secrets the step references, as RIG_SECRET_<name>; its own `env` wins on a clash.
+        var environment = SecretEnvironment.variables(for: invocation)
         for (key, value) in invocation.parameters["env"]?.mapValue ?? [:] { environment[key] = value.text }
         let body = invocation.string("shell").map { Self.interpreterScript(script, interpreter: $0) } ?? Self.bashScript(script)
         // The host's `become` decides (docs/inventory.md): steps that change the system run under sudo there.

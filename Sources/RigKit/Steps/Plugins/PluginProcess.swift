@@ -60,7 +60,7 @@ struct PluginProcess: Sendable {
     /// rig's environment without secrets (`RIG_SECRET_*`), plus the protocol version: a plugin
     /// gets only the secrets it declares, in the request.
     static func environment() -> [String] {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
+        var environment = SecretEnvironment.withoutSecrets(ProcessInfo.processInfo.environment)
         environment["RIG_PLUGIN_PROTOCOL"] = String(PluginProtocol.version)
         return environment.map { "\($0.key)=\($0.value)" }.sorted()
     }
