@@ -50,6 +50,30 @@ import Testing
         print("env of a step using no secret: \(dir.read("plain.env").split(separator: "\n").count) variables")
     }
 
+    @Test func sshAndWhatItStartsNeverSeeRigsSecrets() {
+        let dir = TestFolder()
+        dir.write("ssh_config", "Host *\n  ProxyCommand sh -c 'env > \(dir.file("proxy.env")); exit 1'\n")
+        dir.write(
+            "w.yaml",
+            """
+            name: proxied
+            secrets: [used]
+            hosts:
+              - {name: far, address: 192.0.2.10, user: deploy}
+            steps:
+              - id: remote
+                type: shell
+                on: far
+                with:
+                  run: echo ${{ secrets.used | shell }}
+
+            """)
+        let result = RigProcess.run(["run", "w.yaml", "--ssh-config", "ssh_config"], in: dir.path, environment: Self.secrets)
+        #expect(result.status != 0)
+        #expect(dir.read("proxy.env").contains("PATH="), "the ProxyCommand ran: \(result.output)")
+        #expect(Self.variables(dir.read("proxy.env")).isEmpty, "\(Self.variables(dir.read("proxy.env")))")
+    }
+
     static let key = """
         -----BEGIN TEST PRIVATE KEY-----
         MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu
