@@ -3,9 +3,9 @@ import RigModel
 
 /// The strings that give a secret away, for masking: the value as written and as the `shell`
 /// and `json` filters quote it; for a multi-line value, each line of at least
-/// `minimumLineLength` characters and the value with its newlines turned into spaces; and the
-/// base64 of the value (also with the newline `echo` adds), whole and in the 76-column lines
-/// `base64` prints by default.
+/// `minimumLineLength` characters and the value with its newlines turned into spaces; and, for
+/// a value of that length or more, its base64 (also with the newline `echo` adds), whole and in
+/// the 76-column lines `base64` prints by default.
 public enum SecretForms {
     /// Shorter lines of a multi-line secret (a blank or a lone brace) are too common to mask.
     public static let minimumLineLength = 4
@@ -27,7 +27,8 @@ public enum SecretForms {
                     forms.insert(String(text.map { $0.isNewline ? " " : $0 }))
                 }
             }
-            for bytes in [value, value + "\n"].map({ Data($0.utf8) }) {
+            // The base64 of a shorter value is a few characters that occur anywhere.
+            for bytes in [value, value + "\n"].map({ Data($0.utf8) }) where value.count >= minimumLineLength {
                 let encoded = bytes.base64EncodedString()
                 forms.insert(encoded)
                 if encoded.count > 76 {
