@@ -12,13 +12,14 @@ enum ExitStatus {
     static let busy = ExitCode(3)
     /// rig itself failed (state or revision store unusable, internal error).
     static let internalError = ExitCode(4)
-    /// Stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal number.
+    /// Stopped by SIGHUP (a lost terminal), SIGINT (Ctrl-C) or SIGTERM: 128 + the signal number.
     static let interrupted = ExitCode(130)
     static let terminated = ExitCode(143)
 
     static let helpText = """
         Exit codes: 0 success; 1 a task failed; 2 invalid workflow, inventory, inputs, secrets or \
         flags (nothing ran); 3 another run holds the state lock; 4 rig could not use its state or \
-        revision store; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
+        revision store; 129 hung up (SIGHUP: the terminal went away); 130 interrupted (SIGINT); 143 \
+        terminated (SIGTERM).
         """
 }

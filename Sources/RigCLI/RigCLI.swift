@@ -7,6 +7,7 @@ import RigKit
 public enum RigCLI {
     /// Parses `arguments` (default: the process's) and runs the command; exits the process.
     public static func main(stepTypes: StepTypeRegistry = .standard, arguments: [String]? = nil) -> Never {
+        ignoreBrokenPipes()
         Toolbox.install(stepTypes: stepTypes)
         var command: ParsableCommand
         do {
@@ -29,6 +30,7 @@ public enum RigCLI {
     /// Runs one command with `stepTypes` and returns its exit code instead of exiting (for
     /// tests and programs that embed rig). Output goes to the process's stdout and stderr.
     public static func run(stepTypes: StepTypeRegistry = .standard, arguments: [String]) -> Int32 {
+        ignoreBrokenPipes()
         Toolbox.install(stepTypes: stepTypes)
         do {
             var command = try RigCommand.parseAsRoot(arguments)
@@ -39,5 +41,11 @@ public enum RigCLI {
             if code != 0 { Terminal.writeError(RigCommand.fullMessage(for: error)) }
             return code
         }
+    }
+
+    /// Output whose reader is gone (`rig run … | head`) makes writes fail with EPIPE instead of
+    /// killing rig mid-run; each writer decides what a lost output means.
+    private static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
     }
 }

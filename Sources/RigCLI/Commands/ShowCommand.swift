@@ -25,6 +25,6 @@ struct ShowCommand: ParsableCommand {
             let revision = try revisions.revision(target.revision)
             return Data(HistoryFormatter.show(revision, paths: try revisions.paths(at: target.revision)).utf8)
         }
-        FileHandle.standardOutput.write(output)
+        Terminal.write(output, to: STDOUT_FILENO)
     }
 }

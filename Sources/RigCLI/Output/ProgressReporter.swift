@@ -2,7 +2,8 @@ import Foundation
 import RigKit
 
 /// Shows a run's progress: a live status line on a terminal, one line per event otherwise,
-/// or JSON lines with `--output json`.
+/// or JSON lines with `--output json`. When the output goes away (a closed pipe, a hung-up
+/// terminal) the progress stops and the run carries on.
 final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
     enum Style {
         case live
@@ -14,16 +15,17 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
     private let total: Int
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    private let out: FileHandle
+    private let out: Int32
     // Guards the counters below and the terminal line; events arrive from the engine's queue.
     private let lock = NSLock()
     private var running: [TaskID: ContinuousClock.Instant] = [:]
     private var finished = 0
     private var failed = 0
     private var statusLineShown = false
+    private var outputGone = false
     private var ticker: DispatchSourceTimer?
 
-    init(style: Style, totalTasks: Int, output: FileHandle = .standardOutput) {
+    init(style: Style, totalTasks: Int, output: Int32 = STDOUT_FILENO) {
         self.style = style
         self.total = totalTasks
         self.out = output
@@ -103,20 +105,20 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
         line += running.isEmpty ? "" : " · running \(running.count): \(names)\(more)"
         let width = Terminal.columns
         if line.count > width - 1 { line = String(line.prefix(width - 2)) + "…" }
-        out.write(Data("\r\u{1B}[2K\(line)".utf8))
+        write(Data("\r\u{1B}[2K\(line)".utf8))
         statusLineShown = true
     }
 
     private func clearStatus() {
         if statusLineShown {
-            out.write(Data("\r\u{1B}[2K".utf8))
+            write(Data("\r\u{1B}[2K".utf8))
             statusLineShown = false
         }
     }
 
     private func emitLine(_ text: String) {
         clearStatus()
-        out.write(Data((style == .lines ? "[\((clock.now - start).short)] " : "").utf8 + Data((text + "\n").utf8)))
+        write(Data((style == .lines ? "[\((clock.now - start).short)] " : "").utf8 + Data((text + "\n").utf8)))
         if style == .live { drawStatus() }
     }
 
@@ -124,7 +126,16 @@ final class ProgressReporter: ExecutionObserver, @unchecked Sendable {
         var object = object
         object["elapsed_seconds"] = (clock.now - start).seconds
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        out.write(data + Data("\n".utf8))
+        write(data + Data("\n".utf8))
+    }
+
+    // Call with `lock` held. After the first failed write the rest are dropped.
+    private func write(_ data: Data) {
+        guard !outputGone else { return }
+        if !Terminal.write(data, to: out) {
+            outputGone = true
+            ticker?.cancel()
+        }
     }
 }
 

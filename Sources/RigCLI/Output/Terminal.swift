@@ -7,7 +7,7 @@ enum Terminal {
 
     /// Reads a line from the terminal without echoing it.
     static func readSecret(prompt: String) -> String? {
-        FileHandle.standardError.write(Data("\(prompt): ".utf8))
+        write(Data("\(prompt): ".utf8), to: STDERR_FILENO)
         var old = termios()
         let haveTTY = tcgetattr(STDIN_FILENO, &old) == 0
         if haveTTY {
@@ -17,13 +17,38 @@ enum Terminal {
         }
         defer {
             if haveTTY { tcsetattr(STDIN_FILENO, TCSAFLUSH, &old) }
-            FileHandle.standardError.write(Data("\n".utf8))
+            write(Data("\n".utf8), to: STDERR_FILENO)
         }
         return readLine(strippingNewline: true)
     }
 
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes all of `data`; false when the output is gone (its reader closed the pipe, the
+    /// terminal hung up) or fails otherwise. Never raises SIGPIPE's default death: `RigCLI.main`
+    /// ignores that signal.
+    @discardableResult
+    static func write(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN {
+                    // A descriptor someone else made non-blocking: wait until it takes more.
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 }
 
