@@ -22,7 +22,7 @@ private func exitStatus(for error: any Error) -> ExitCode? {
     switch error {
     case is CLIError, is ResumePlanner.Failure: return ExitStatus.invalidInput
     case StateError.locked: return ExitStatus.busy
-    case is StateError, is JournalError, is RunDefinitions.Failure: return ExitStatus.internalError
+    case is StateError, is JournalError, is RunDefinitions.Failure, is UnreadableRunSettings: return ExitStatus.internalError
     case let error as RevisionStoreError: return error.exitStatus
     default: return nil
     }

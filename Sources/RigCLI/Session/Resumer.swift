@@ -101,7 +101,7 @@ struct Resumer {
         }
         let revisions = RevisionRecorder(session: session, secrets: secrets, secretsFile: settings.secretsFile)
         let revision = try revisions.commitRevision()
-        let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: settings.connectionOptions)
+        let driver = RunDriver(session: session, secrets: secrets, flags: flags, connection: try settings.connectionOptions)
         let outcome = try driver.execute(
             .init(
                 store: locator.store, settings: settings, definitions: definitions, revision: revision, resumedFrom: run.id,

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import OrderedCollections
 import RigKit
@@ -61,16 +62,35 @@ struct RunSettings: Equatable {
         return settings
     }
 
+    /// The recorded files and inputs as `rig run` options. Values go as `--name=value` and the
+    /// file after `--`, so a recorded value that starts with a dash reads back unchanged.
     var workflowOptions: WorkflowOptions {
-        let arguments = WorkflowCompletion.arguments(inventory: inventory, inputAssignments: inputAssignments, inputFiles: inputFiles)
-        return try! WorkflowOptions.parse([workflowPath] + arguments)
+        get throws {
+            let arguments =
+                (inventory.map { ["--inventory=" + $0] } ?? []) + inputAssignments.map { "--input=" + $0 }
+                + inputFiles.map { "--inputs=" + $0 }
+            return try reparse(WorkflowOptions.self, arguments + ["--", workflowPath])
+        }
     }
 
-    var secretOptions: SecretOptions { try! SecretOptions.parse(secretsFile.map { ["--secrets", $0] } ?? []) }
+    var secretOptions: SecretOptions {
+        get throws { try reparse(SecretOptions.self, secretsFile.map { ["--secrets=" + $0] } ?? []) }
+    }
 
     var connectionOptions: ConnectionOptions {
-        try! ConnectionOptions.parse(
-            (sshConfig.map { ["--ssh-config", $0] } ?? []) + (acceptNewHostKeys ? ["--accept-new-host-keys"] : []))
+        get throws {
+            try reparse(
+                ConnectionOptions.self,
+                (sshConfig.map { ["--ssh-config=" + $0] } ?? []) + (acceptNewHostKeys ? ["--accept-new-host-keys"] : []))
+        }
+    }
+
+    private func reparse<Options: ParsableArguments>(_ type: Options.Type, _ arguments: [String]) throws -> Options {
+        do {
+            return try Options.parse(arguments)
+        } catch {
+            throw UnreadableRunSettings(workflowPath: workflowPath, reason: Options.message(for: error))
+        }
     }
 
     /// The run record for a new run (secrets are named by file only, never by value).
@@ -83,5 +103,18 @@ struct RunSettings: Equatable {
             id: id, workflowPath: workflowPath, resumedFrom: resumedFrom, revision: revision, inputs: inputs,
             inputFiles: inputFiles, inventoryFile: inventory, options: options, sourceFiles: key.sourceFiles,
             settingsDigest: key.settingsDigest)
+    }
+}
+
+/// Settings recorded in a run's `run.json` that this rig cannot take back: the file was edited
+/// or damaged, or written by an incompatible rig.
+struct UnreadableRunSettings: Error, CustomStringConvertible {
+    var workflowPath: String
+    var reason: String
+
+    var description: String {
+        "the run's recorded settings (its run.json) cannot be read back: \(reason). "
+            + "The file was edited, damaged or written by an incompatible rig; start a new run instead: "
+            + "rig run \(shellQuote(workflowPath))"
     }
 }
