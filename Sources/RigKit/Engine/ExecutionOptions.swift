@@ -14,17 +14,21 @@ public struct ExecutionOptions: Sendable, Hashable {
     /// Between SIGTERM and SIGKILL when a task is cancelled or times out; a cancelled run also
     /// stops waiting for a task this long (plus a margin) after asking it to stop.
     public var killGracePeriod: Duration
+    /// Past this many bytes, a task's log keeps the first and the last half of its output and
+    /// a line saying how much was dropped between them; nil: no cap.
+    public var maxLogBytes: Int?
 
     public static let defaultJobs = 16
 
     public init(
         jobs: Int = ExecutionOptions.defaultJobs, keepGoing: Bool = false, logDirectory: String,
-        defaultRemoteHostLimit: Int = 1, killGracePeriod: Duration = .seconds(5)
+        defaultRemoteHostLimit: Int = 1, killGracePeriod: Duration = .seconds(5), maxLogBytes: Int? = FileTaskLog.defaultMaxBytes
     ) {
         self.jobs = max(1, jobs)
         self.keepGoing = keepGoing
         self.logDirectory = logDirectory
         self.defaultRemoteHostLimit = max(1, defaultRemoteHostLimit)
         self.killGracePeriod = killGracePeriod
+        self.maxLogBytes = maxLogBytes.map { max(2, $0) }
     }
 }

@@ -304,7 +304,7 @@ public final class Executor: @unchecked Sendable {
         emit(.started(id, attempt: attempt, logPath: logPath))
         let log: FileTaskLog
         do {
-            log = try FileTaskLog(path: logPath, redactions: prepared.redactions)
+            log = try FileTaskLog(path: logPath, redactions: prepared.redactions, maxBytes: options.maxLogBytes)
         } catch {
             return AttemptResult(outcome: .failed(Self.failure(error)))
         }

@@ -178,8 +178,18 @@ final class LineWriter {
     init(log: any TaskLog) { self.log = log }
 
     func append(_ chunk: UnsafeRawBufferPointer) {
+        // What is pending already holds no newline: look only at the new bytes.
+        let start = pending.count
         pending.append(contentsOf: chunk)
-        if let newline = pending.lastIndex(of: UInt8(ascii: "\n")) {
+        let lastNewline = pending.withUnsafeBufferPointer { bytes -> Int? in
+            var i = bytes.count
+            while i > start {
+                i -= 1
+                if bytes[i] == UInt8(ascii: "\n") { return i }
+            }
+            return nil
+        }
+        if let newline = lastNewline {
             log.write(String(decoding: pending[...newline], as: UTF8.self))
             pending.removeSubrange(...newline)
         }
