@@ -67,6 +67,16 @@ final class YAMLFile {
             }
             return nil
         }
+        if let overrun = AliasBudget.firstOverrun(in: text) {
+            diagnostics.append(
+                .error(
+                    "YAML aliases expand to more than \(overrun.budget) nodes; the alias here crosses the limit",
+                    at: SourceLocation(file: path, line: overrun.line, column: overrun.column),
+                    hint:
+                        "each alias (*NAME) copies everything its anchor (&NAME) holds, so anchors holding aliases multiply; write the repeated part out or nest fewer aliases (the limit is in docs/workflow-format.md, Limits)"
+                ))
+            return nil
+        }
         var source = text
         // Each round renames one duplicated key, so a bounded number of rounds.
         for _ in 0..<100 {
