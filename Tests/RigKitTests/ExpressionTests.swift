@@ -119,10 +119,10 @@ private func render(_ text: String, _ ctx: RenderContext = context()) throws -> 
     }
 
     @Test func deepNestingIsRefusedNotACrash() {
-        let parens = "${{ " + String(repeating: "(", count: 100_000) + "true" + String(repeating: ")", count: 100_000) + " }}"
+        let parens = "${{ " + String(repeating: "(", count: 1_000) + "true" + String(repeating: ")", count: 1_000) + " }}"
         #expect(syntaxError(parens)?.message == "the expression nests more than 64 levels deep")
         #expect(
-            syntaxError("${{ " + String(repeating: "!", count: 100_000) + "true }}")?.message
+            syntaxError("${{ " + String(repeating: "!", count: 1_000) + "true }}")?.message
                 == "the expression nests more than 64 levels deep")
         #expect(syntaxError("${{ " + String(repeating: "(", count: 30) + "true" + String(repeating: ")", count: 30) + " }}") == nil)
     }

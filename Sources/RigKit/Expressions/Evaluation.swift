@@ -60,7 +60,47 @@ struct Evaluation {
         }
     }
 
+    /// One step up a left-leaning chain: `… || right` or `… | filter(arguments)`.
+    private enum ChainLink {
+        case binary(Expression.BinaryOperator, Expression)
+        case filter(String, [Expression], SourceLocation?)
+    }
+
+    /// Walks a chain such as `a || b || c` or `x | lower | upper` with a loop rather than one call
+    /// per link, so the stack holds only parentheses, `!` and precedence levels.
     mutating func evaluate(_ expression: Expression) throws(RenderError) -> Value {
+        var links: [ChainLink] = []
+        var leftmost = expression
+        while true {
+            switch leftmost {
+            case .binary(let op, let left, let right):
+                links.append(.binary(op, right))
+                leftmost = left
+                continue
+            case .filter(let inner, let name, let arguments, let location):
+                links.append(.filter(name, arguments, location))
+                leftmost = inner
+                continue
+            default:
+                break
+            }
+            break
+        }
+        var value = try evaluateLeaf(leftmost)
+        for link in links.reversed() {
+            switch link {
+            case .binary(.and, let right): value = value.isTruthy ? try evaluate(right) : value
+            case .binary(.or, let right): value = value.isTruthy ? value : try evaluate(right)
+            case .binary(.equal, let right): value = .bool(Self.equal(value, try evaluate(right)))
+            case .binary(.notEqual, let right): value = .bool(!Self.equal(value, try evaluate(right)))
+            case .filter(let name, let arguments, let location):
+                value = try applyFilter(name, to: value, arguments: arguments, at: location)
+            }
+        }
+        return value
+    }
+
+    private mutating func evaluateLeaf(_ expression: Expression) throws(RenderError) -> Value {
         switch expression {
         case .literal(let value):
             return value
@@ -68,16 +108,8 @@ struct Evaluation {
             return try resolve(path, at: location)
         case .not(let inner):
             return .bool(!(try evaluate(inner).isTruthy))
-        case .binary(let op, let left, let right):
-            let l = try evaluate(left)
-            switch op {
-            case .and: return l.isTruthy ? try evaluate(right) : l
-            case .or: return l.isTruthy ? l : try evaluate(right)
-            case .equal: return .bool(Self.equal(l, try evaluate(right)))
-            case .notEqual: return .bool(!Self.equal(l, try evaluate(right)))
-            }
-        case .filter(let inner, let name, let arguments, let location):
-            return try applyFilter(name, to: try evaluate(inner), arguments: arguments, at: location)
+        case .binary, .filter:
+            return try evaluate(expression)
         }
     }
 

@@ -2,15 +2,22 @@ import RigModel
 
 /// Recursive descent over the tokens of one expression. Precedence, loosest first:
 /// `||`, `&&`, `==`/`!=`, `!`, filters (`|`), then references, literals and parentheses.
-/// Nesting (parentheses, `!`, filter arguments) is limited to `maximumDepth`, so no input can
-/// exhaust the stack.
+/// Nesting (parentheses, `!`, filter arguments) is limited to `maximumDepth`, and the tree's
+/// height (each operator, `!` and filter adds a level, so a chain of `||` is as tall as it is
+/// long) to `maximumHeight`: the parser, the evaluator and everything else that walks an
+/// expression recurse at most that deep, whatever the input.
 struct ExpressionParser {
     static let maximumDepth = 64
+    static let maximumHeight = 256
+    /// Characters in one expression (the inside of `${{ }}`, or a bare `when:`).
+    static let maximumLength = 10_000
 
     private let tokens: [ExpressionToken]
     private var index = 0
     private var depth = 0
     private let locate: (Int) -> SourceLocation?
+    /// The height of each finished subexpression, innermost last.
+    private var heights: [Int] = []
 
     init(tokens: [ExpressionToken], locate: @escaping (Int) -> SourceLocation?) {
         self.tokens = tokens
@@ -47,17 +54,32 @@ struct ExpressionParser {
         guard depth <= Self.maximumDepth else { throw .tooDeep(at: locate(current.offset)) }
         var left = try parseAnd()
         while current.kind == .or {
-            _ = advance()
-            left = .binary(.or, left, try parseAnd())
+            let op = advance()
+            left = try combine(.binary(.or, left, try parseAnd()), parts: 2, at: op)
         }
         return left
+    }
+
+    /// Records the height of a new node over its `parts` most recent subexpressions.
+    private mutating func combine(_ expression: Expression, parts: Int, at token: ExpressionToken) throws(TemplateSyntaxError) -> Expression
+    {
+        let height = 1 + (heights.suffix(parts).max() ?? 0)
+        heights.removeLast(min(parts, heights.count))
+        guard height <= Self.maximumHeight else { throw .tooManyOperators(at: locate(token.offset)) }
+        heights.append(height)
+        return expression
+    }
+
+    private mutating func leaf(_ expression: Expression) -> Expression {
+        heights.append(0)
+        return expression
     }
 
     private mutating func parseAnd() throws(TemplateSyntaxError) -> Expression {
         var left = try parseEquality()
         while current.kind == .and {
-            _ = advance()
-            left = .binary(.and, left, try parseEquality())
+            let op = advance()
+            left = try combine(.binary(.and, left, try parseEquality()), parts: 2, at: op)
         }
         return left
     }
@@ -65,19 +87,20 @@ struct ExpressionParser {
     private mutating func parseEquality() throws(TemplateSyntaxError) -> Expression {
         var left = try parseUnary()
         while current.kind == .equal || current.kind == .notEqual {
-            let op: Expression.BinaryOperator = advance().kind == .equal ? .equal : .notEqual
-            left = .binary(op, left, try parseUnary())
+            let token = advance()
+            let op: Expression.BinaryOperator = token.kind == .equal ? .equal : .notEqual
+            left = try combine(.binary(op, left, try parseUnary()), parts: 2, at: token)
         }
         return left
     }
 
     private mutating func parseUnary() throws(TemplateSyntaxError) -> Expression {
         if current.kind == .not {
-            _ = advance()
+            let token = advance()
             depth += 1
             defer { depth -= 1 }
             guard depth <= Self.maximumDepth else { throw .tooDeep(at: locate(current.offset)) }
-            return .not(try parseUnary())
+            return try combine(.not(try parseUnary()), parts: 1, at: token)
         }
         return try parseFiltered()
     }
@@ -110,7 +133,8 @@ struct ExpressionParser {
             guard filter.arity.contains(arguments.count) else {
                 throw .wrongArgumentCount(filter: name, expected: filter.arityText, found: arguments.count, at: location)
             }
-            value = .filter(value, name: filter.rawValue, arguments: arguments, location)
+            value = try combine(
+                .filter(value, name: filter.rawValue, arguments: arguments, location), parts: 1 + arguments.count, at: nameToken)
         }
         return value
     }
@@ -123,20 +147,20 @@ struct ExpressionParser {
             try expect(.rightParen, "')'")
             return inner
         case .string(let s):
-            return .literal(.string(s))
+            return leaf(.literal(.string(s)))
         case .word(let word):
             switch word {
-            case "true": return .literal(.bool(true))
-            case "false": return .literal(.bool(false))
-            case "null": return .literal(.null)
+            case "true": return leaf(.literal(.bool(true)))
+            case "false": return leaf(.literal(.bool(false)))
+            case "null": return leaf(.literal(.null))
             default: break
             }
-            if let number = Int(word) { return .literal(.int(number)) }
+            if let number = Int(word) { return leaf(.literal(.int(number))) }
             guard let first = word.unicodeScalars.first, first != "-", !("0"..."9").contains(first) else {
                 throw .unexpected(
                     found: token.display, expected: "a number, a string, true, false, null or a reference", at: locate(token.offset))
             }
-            return .reference(try parsePath(first: word), locate(token.offset))
+            return leaf(.reference(try parsePath(first: word), locate(token.offset)))
         default:
             throw .unexpected(found: token.display, expected: "a reference, a literal, '!' or '('", at: locate(token.offset))
         }

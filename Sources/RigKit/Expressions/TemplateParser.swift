@@ -28,6 +28,7 @@ public enum TemplateParser {
                 parts.append(.text(String(literal)))
                 literal = String.UnicodeScalarView()
             }
+            try checkLength(close - (i + 3), at: locate(i))
             let tokens = try ExpressionLexer(scalars, range: (i + 3)..<close, locate: locate).tokens()
             var parser = ExpressionParser(tokens: tokens, locate: locate)
             let expression = try parser.parse()
@@ -46,9 +47,14 @@ public enum TemplateParser {
     {
         let scalars = Array(text.unicodeScalars)
         let locate = locator ?? defaultLocator(text: scalars, at: location)
+        try checkLength(scalars.count, at: locate(0))
         let tokens = try ExpressionLexer(scalars, range: 0..<scalars.count, locate: locate).tokens()
         var parser = ExpressionParser(tokens: tokens, locate: locate)
         return try parser.parse()
+    }
+
+    private static func checkLength(_ length: Int, at location: SourceLocation?) throws(TemplateSyntaxError) {
+        guard length <= ExpressionParser.maximumLength else { throw .tooLong(length: length, at: location) }
     }
 
     private static func isOpening(_ s: [Unicode.Scalar], at i: Int) -> Bool {

@@ -12,11 +12,16 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
     case wrongArgumentCount(filter: String, expected: String, found: Int, at: SourceLocation?)
     /// More nested parentheses or `!` than any real condition needs.
     case tooDeep(at: SourceLocation?)
+    /// More operators and filters in one chain than `ExpressionParser.maximumHeight`.
+    case tooManyOperators(at: SourceLocation?)
+    /// An expression longer than `ExpressionParser.maximumLength` characters.
+    case tooLong(length: Int, at: SourceLocation?)
 
     public var location: SourceLocation? {
         switch self {
         case .unterminated(let l), .empty(let l), .unexpected(_, _, let l), .unterminatedString(let l),
-            .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l), .tooDeep(let l):
+            .unknownFilter(_, _, let l), .wrongArgumentCount(_, _, _, let l), .tooDeep(let l),
+            .tooManyOperators(let l), .tooLong(_, let l):
             return l
         }
     }
@@ -31,6 +36,10 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
         case .wrongArgumentCount(let filter, let expected, let found, _):
             return "filter '\(filter)' takes \(expected), but \(found) \(found == 1 ? "was" : "were") given"
         case .tooDeep: return "the expression nests more than \(ExpressionParser.maximumDepth) levels deep"
+        case .tooManyOperators:
+            return "the expression chains more than \(ExpressionParser.maximumHeight) operators and filters"
+        case .tooLong(let length, _):
+            return "the expression is \(length) characters long, more than the limit of \(ExpressionParser.maximumLength)"
         }
     }
 
@@ -48,6 +57,9 @@ public enum TemplateSyntaxError: Error, Sendable, Hashable, CustomStringConverti
         case .wrongArgumentCount(let filter, _, _, _):
             return ExpressionFilter(rawValue: filter).map { "write it as \($0.usage)" }
         case .tooDeep: return "split the condition or remove redundant parentheses"
+        case .tooManyOperators, .tooLong:
+            return
+                "split it across steps, or compute the value in a step (write NAME=VALUE to $RIG_OUTPUT) and refer to it as steps.ID.outputs.NAME"
         }
     }
 
