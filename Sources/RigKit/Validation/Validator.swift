@@ -21,6 +21,7 @@ public struct Validator {
         let parameters = ParameterChecks(context: context)
         var problems = InventoryChecks(workflow: workflow).run()
         problems += identityProblems(workflow)
+        problems += NameLengthChecks.run(workflow)
         problems += cycleProblems(graph: graph, stepsByID: stepsByID)
         for step in workflow.steps {
             problems += needsProblems(step, stepsByID: stepsByID, allIDs: { workflow.steps.map(\.id) })
