@@ -42,7 +42,18 @@ public struct WorkflowLoader {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
         guard let file = YAMLFile.read(path, what: "workflow", diagnostics: &diagnostics, at: chain.last?.at) else { return nil }
-        guard let root = file.compose(diagnostics: &diagnostics) else { return nil }
+        var composing: [Diagnostic] = []
+        guard let root = file.compose(diagnostics: &composing) else {
+            diagnostics += composing
+            return nil
+        }
+        // Until the file shows a workflow's shape, nothing written in it is quoted: `extends:` or
+        // a command line may name any readable file (/etc/shadow).
+        if let notAWorkflow = Self.notAWorkflow(root, path: path, reference: chain.last?.at) {
+            diagnostics.append(notAWorkflow)
+            return nil
+        }
+        diagnostics += composing
         let reader = NodeReader(file: file, problems: problems)
         guard
             let fields = reader.mapping(
@@ -85,6 +96,29 @@ public struct WorkflowLoader {
             workflow.sourceFiles += inventory.file.map { [$0] } ?? []
         }
         return workflow
+    }
+
+    /// An error naming no content when `root` is not a map with at least one workflow key.
+    private static func notAWorkflow(_ root: Node, path: String, reference: SourceLocation?) -> Diagnostic? {
+        let hint =
+            reference == nil
+            ? "give the path of a workflow file: a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md"
+            : "`extends:` names the workflow this file builds on: a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md"
+        let shape: String
+        switch root {
+        case .mapping(let mapping):
+            if mapping.keys.contains(where: { $0.scalar.map { workflowKeys.contains($0.string) } ?? false }) { return nil }
+            shape = "a map without any workflow key (" + workflowKeys.joined(separator: ", ") + ")"
+        case .sequence: shape = "a list"
+        case .scalar: shape = "a single value"
+        case .alias: shape = "an alias"
+        }
+        let at = reference ?? SourceLocation(file: path, line: 1, column: 1)
+        guard reference != nil || shape.hasPrefix("a map") else {
+            return .error("a workflow file must be a map, not \(shape)", at: at, hint: hint)
+        }
+        let name = reference == nil ? "'\(path)'" : "'\(path)' (extends)"
+        return .error("\(name) is not a workflow: it is \(shape)", at: at, hint: hint)
     }
 
     private func readOverlay(
