@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -152,8 +153,8 @@ int rig_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) < 0 ? errno : 0;
 }
 
-int rig_mkstemp_cloexec(char *path_template) {
-    return mkostemp(path_template, O_CLOEXEC);
+int rig_memfd_cloexec(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
 }
 
 int rig_open_pty(int *master, int *slave) {

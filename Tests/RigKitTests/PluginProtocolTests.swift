@@ -215,6 +215,17 @@ import Testing
         #expect(project.request("apply") == nil)
     }
 
+    @Test func theReplyWhichMayHoldSecretOutputsIsKeptInMemoryNotInATemporaryFile() throws {
+        let project = Project()
+        let target = project.path + "/reply-target"
+        project.plugin(
+            "acme.x",
+            apply: #"readlink /proc/$$/fd/1 > \#(target); echo '{"protocol": 1, "status": "changed", "outputs": {"token": "t"}}'"#)
+        let (summary, _) = try project.run("steps:\n  - id: x\n    type: acme.x\n    outputs: {token: {secret: true}}\n")
+        #expect(Self.outcome(summary, "x") == .succeeded(.changed))
+        #expect(EngineFixtures.read(target).hasPrefix("/memfd:"), "\(EngineFixtures.read(target))")
+    }
+
     @Test func aFailingScriptFailsTheStep() throws {
         let project = Project()
         project.plugin("acme.x", apply: #"echo '{"protocol": 1, "status": "changed", "script": "exit 7"}'"#)

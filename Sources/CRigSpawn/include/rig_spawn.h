@@ -44,8 +44,9 @@ int rig_wake_pipe(int fds[2]);
 /// pipe2(2) with O_CLOEXEC (pipe2 is not visible to Swift without _GNU_SOURCE). Returns 0 or errno.
 int rig_pipe_cloexec(int fds[2]);
 
-/// mkostemp(3) with O_CLOEXEC; returns the descriptor or -1.
-int rig_mkstemp_cloexec(char *path_template);
+/// memfd_create(2) with MFD_CLOEXEC: a file in memory with no name anywhere, gone when the last
+/// descriptor closes (or the process dies). Returns the descriptor or -1.
+int rig_memfd_cloexec(const char *name);
 
 /// openpty(3) with close-on-exec on both ends (master non-blocking). Returns 0 or an errno value.
 int rig_open_pty(int *master, int *slave);

@@ -2,7 +2,7 @@ import CRigSpawn
 import Foundation
 
 /// Runs a plugin executable once on this machine: the request on stdin, the reply read from its
-/// stdout (kept in an unlinked temporary file), stderr streamed to the task's log.
+/// stdout (kept in a file in memory, as it may hold secret outputs), stderr streamed to the task's log.
 struct PluginProcess: Sendable {
     let path: String
     /// How long one call may take before the plugin is stopped.
@@ -16,10 +16,8 @@ struct PluginProcess: Sendable {
         _ mode: PluginProtocol.Mode, request: [UInt8], log: any TaskLog, cancellation: CancellationToken,
         processStarted: (@Sendable (Int32) -> Void)? = nil
     ) throws -> [UInt8] {
-        var template = Array((NSTemporaryDirectory() + "/rig-plugin-reply-XXXXXX").utf8CString)
-        let replyFD = template.withUnsafeMutableBufferPointer { rig_mkstemp_cloexec($0.baseAddress!) }
-        guard replyFD >= 0 else { throw StepFailure.failed("cannot create a temporary file for plugin \(path)'s reply: \(errnoText())") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        let replyFD = rig_memfd_cloexec("rig-plugin-reply")
+        guard replyFD >= 0 else { throw StepFailure.failed("cannot create a file in memory for plugin \(path)'s reply: \(errnoText())") }
         defer { close(replyFD) }
 
         let lines = LineWriter(log: log)
