@@ -87,6 +87,26 @@ import Testing
         #expect(marker.dropped > 900_000)
     }
 
+    /// The case from the report: a plugin writing 100 MB to stderr, under the default cap.
+    @Test func aPluginsHundredMegabytesOfStderrLeaveA64MiBLog() throws {
+        let project = PluginProtocolTests.Project()
+        project.plugin(
+            "acme.loud",
+            apply:
+                #"echo first >&2; head -c 100000000 /dev/zero | tr '\0' x >&2; echo >&2; echo last >&2; echo '{"protocol": 1, "status": "changed"}'"#
+        )
+        let (summary, logs) = try project.run("steps:\n  - id: x\n    type: acme.loud\n")
+        #expect(summary.status == .succeeded)
+        let path = Executor.logPath(for: TaskID(step: "x", host: "local"), in: logs)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size > FileTaskLog.defaultMaxBytes && size < FileTaskLog.defaultMaxBytes + 200)
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        #expect(String(decoding: handle.readData(ofLength: 300), as: UTF8.self).contains("\nfirst\nxxx"))
+        try handle.seek(toOffset: UInt64(size - 5))
+        #expect(String(decoding: handle.readDataToEndOfFile(), as: UTF8.self) == "last\n")
+    }
+
     @Test func theDefaultCapIs64MiB() throws {
         #expect(FileTaskLog.defaultMaxBytes == 64 << 20)
         #expect(ExecutionOptions(logDirectory: "/tmp").maxLogBytes == 64 << 20)
