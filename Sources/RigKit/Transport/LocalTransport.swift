@@ -14,8 +14,8 @@ import RigModel
 public struct LocalTransport: Transport {
     public let host: InventoryHost
     public var killGracePeriod: Duration
-    /// A folder only rig's user may enter (a run's `OutputFolder`) for `$RIG_OUTPUT` files and
-    /// staged uploads; nil: /dev/shm.
+    /// A folder only rig's user may enter (a run's `OutputFolder`) for `$RIG_OUTPUT` files;
+    /// nil: /dev/shm.
     public var outputDirectory: String?
 
     public init(host: InventoryHost = .local, killGracePeriod: Duration = .seconds(5), outputDirectory: String? = nil) {
