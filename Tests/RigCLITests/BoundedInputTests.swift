@@ -163,6 +163,25 @@ import Testing
         }
     }
 
+    @Test func anInventoryFileThatIsNotAnInventoryQuotesNothingFromIt() {
+        let folder = TestFolder()
+        folder.write("shadow", "root:$6$SECRETHASH:19000:0:99999:7:::\n")
+        folder.write("shadowlist", "- root:$6$SECRETHASH:19000\n")
+        for (name, shape) in [("shadow", "a map without 'hosts' or 'defaults'"), ("shadowlist", "a list without any host map")] {
+            folder.write("wf.yaml", "name: w\nhosts: \(name)\nsteps: [{id: s, type: noop}]\n")
+            let named = LimitedRig.run(["validate", "wf.yaml"], in: folder.path)
+            #expect(named.status == 2, "\(named.output)")
+            #expect(!named.output.contains("SECRETHASH"), "\(named.output)")
+            #expect(named.output.contains("wf.yaml:2:8: error: '"), "\(named.output)")
+            #expect(named.output.contains("\(name)' is not an inventory: it is \(shape)"), "\(named.output)")
+
+            folder.write("plain.yaml", "name: w\nsteps: [{id: s, type: noop}]\n")
+            let given = LimitedRig.run(["validate", "plain.yaml", "--inventory", name], in: folder.path)
+            #expect(given.status == 2, "\(given.output)")
+            #expect(!given.output.contains("SECRETHASH"), "\(given.output)")
+        }
+    }
+
     static func workflow(when condition: String) -> String {
         "name: w\nsteps:\n  - id: s\n    type: shell\n    when: \(condition)\n    on: local\n    with: {run: echo yes > ran}\n"
     }

@@ -188,10 +188,41 @@ public struct WorkflowLoader {
     private func readInventory(at path: String, referencedFrom reference: SourceLocation?, problems: DiagnosticCollector) -> Inventory {
         var diagnostics: [Diagnostic] = []
         defer { problems.append(contentsOf: diagnostics) }
-        guard let file = YAMLFile.read(path, what: "inventory", diagnostics: &diagnostics, at: reference),
-            let root = file.compose(diagnostics: &diagnostics)
-        else { return Inventory(file: path) }
+        guard let file = YAMLFile.read(path, what: "inventory", diagnostics: &diagnostics, at: reference) else {
+            return Inventory(file: path)
+        }
+        var composing: [Diagnostic] = []
+        guard let root = file.compose(diagnostics: &composing) else {
+            diagnostics += composing
+            return Inventory(file: path)
+        }
+        if let notAnInventory = Self.notAnInventory(root, path: path, reference: reference) {
+            diagnostics.append(notAnInventory)
+            return Inventory(file: path)
+        }
+        diagnostics += composing
         return Inventory(hosts: NodeReader(file: file, problems: problems).inventoryHosts(root), file: path)
+    }
+
+    /// An error naming no content when `root` is neither a list holding a map nor a map with
+    /// `hosts` or `defaults`: `hosts:` or `--inventory` may name any readable file.
+    private static func notAnInventory(_ root: Node, path: String, reference: SourceLocation?) -> Diagnostic? {
+        let shape: String
+        switch root {
+        case .mapping(let mapping):
+            if mapping.keys.contains(where: { ["hosts", "defaults"].contains($0.scalar?.string) }) { return nil }
+            shape = "a map without 'hosts' or 'defaults'"
+        case .sequence(let items):
+            if items.contains(where: { $0.mapping != nil }) { return nil }
+            shape = "a list without any host map"
+        case .scalar: shape = "a single value"
+        case .alias: shape = "an alias"
+        }
+        return .error(
+            "'\(path)' is not an inventory: it is \(shape)", at: reference ?? SourceLocation(file: path, line: 1, column: 1),
+            hint:
+                "an inventory is a list of hosts, or a map with `defaults:` and `hosts:`: `- {name: master, address: 192.168.1.10}`; see docs/inventory.md"
+        )
     }
 
     /// A path written in a file, taken relative to that file's folder.
