@@ -30,7 +30,9 @@ final class SSHConnection: @unchecked Sendable {
         self.controlPath = controlPath
     }
 
-    var failure: SSHFailure { SSHFailure(host: host, port: host.port, user: host.user) }
+    var failure: SSHFailure {
+        SSHFailure(host: host, port: host.port, user: host.user, sshConfig: options.sshConfig ?? host.sshConfig)
+    }
 
     /// Options shared by the master, its clients and `-O` requests.
     var commonArguments: [String] {

@@ -8,6 +8,8 @@ struct SSHFailure {
     var host: InventoryHost
     var port: Int?
     var user: String?
+    /// The ssh_config file rig hands ssh (`--ssh-config`, else the host's `ssh_config`).
+    var sshConfig: String? = nil
 
     /// `diagnostics`: ssh's stderr and the master connection's log.
     func classify(_ diagnostics: String, duringCommand: Bool) -> StepFailure {
@@ -15,7 +17,10 @@ struct SSHFailure {
         let endpoint = "\(host.address) port \(port.map(String.init) ?? "22 (or the port in your ssh config)")"
         let who = user.map { "user \($0)" } ?? "the ssh user"
         let destination = shellQuote((user.map { "\($0)@" } ?? "") + host.address)
-        let hand = "try `ssh\(port.map { " -p \($0)" } ?? "") \(destination) true` by hand"
+        var options = sshConfig.map { " -F \(shellQuote($0))" } ?? ""
+        options += host.identity.map { " -i \(shellQuote($0))" } ?? ""
+        options += port.map { " -p \($0)" } ?? ""
+        let hand = "try `ssh\(options) \(destination) true` by hand"
         let reason: String
         if text.contains("remote host identification has changed") || text.contains("host key for") && text.contains("has changed") {
             reason =

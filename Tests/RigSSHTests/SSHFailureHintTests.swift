@@ -37,6 +37,18 @@ import Testing
         #expect(try words(ofCommandIn: other, startingWith: "ssh") == ["-p", "2222", "-oProxyCommand=touch /tmp/x;@10.0.0.5", "true"])
     }
 
+    @Test func theByHandSSHCommandUsesTheSSHConfigAndKeyRigUses() throws {
+        let host = InventoryHost(
+            name: "n1", address: "10.0.0.5", port: 2222, user: "ubuntu", identity: "/keys/lab key", sshConfig: "/lab/ssh_config",
+            connection: .ssh)
+        let failure = SSHFailure(host: host, port: host.port, user: host.user, sshConfig: "/run/my config")
+        let refused = message(failure.classify("ssh: connect to host 10.0.0.5 port 2222: Connection refused", duringCommand: false))
+        #expect(
+            try words(ofCommandIn: refused, startingWith: "ssh") == [
+                "-F", "/run/my config", "-i", "/keys/lab key", "-p", "2222", "ubuntu@10.0.0.5", "true",
+            ])
+    }
+
     @Test func theHostKeyCommandsQuoteTheAddress() throws {
         let host = InventoryHost(name: "n1", address: "fd00::5", port: 2222, connection: .ssh)
         let failure = SSHFailure(host: host, port: host.port, user: nil)
