@@ -16,7 +16,7 @@ struct RevisionWorkflow {
                 "revision", "cannot tell which of its files is the workflow (\(files.map(\.path).joined(separator: ", ")))")
         }
         return try RevisionStore.withTemporaryFolder(holding: files) { folder in
-            try WorkflowLoader(registry: registry).load(workflowAt: folder.appendingPathComponent(entry).path)
+            try WorkflowLoader(registry: registry, checksHostFiles: false).load(workflowAt: folder.appendingPathComponent(entry).path)
         }
     }
 

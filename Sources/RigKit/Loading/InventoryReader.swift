@@ -47,7 +47,7 @@ extension NodeReader {
         }
         let hosts = items.compactMap { host($0, defaults: defaults) }
         // Clashes between hosts come with the file's other problems, not in a later round.
-        problems.append(contentsOf: InventoryChecks.acrossHosts(hosts, fallback: location(node)))
+        problems.append(contentsOf: InventoryChecks.acrossHosts(hosts, fallback: location(node), checkingFiles: checksHostFiles))
         return hosts
     }
 

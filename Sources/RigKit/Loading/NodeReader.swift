@@ -27,6 +27,8 @@ struct MappingEntry {
 struct NodeReader {
     let file: YAMLFile
     let problems: DiagnosticCollector
+    /// Whether files named by the YAML (an inventory's ssh_config) are checked to exist.
+    var checksHostFiles = true
 
     func location(_ node: Node) -> SourceLocation { file.location(of: node) }
 

@@ -9,9 +9,13 @@ public struct WorkflowLoader {
     public static let workflowKeys = ["name", "description", "extends", "disable", "inputs", "secrets", "hosts", "pools", "steps"]
 
     public let registry: StepTypeRegistry
+    /// Whether files the inventory names (ssh_config) must exist here. Off when loading a
+    /// recorded revision away from the machine it ran on, to describe it rather than run it.
+    public var checksHostFiles: Bool
 
-    public init(registry: StepTypeRegistry) {
+    public init(registry: StepTypeRegistry, checksHostFiles: Bool = true) {
         self.registry = registry
+        self.checksHostFiles = checksHostFiles
     }
 
     /// `inventoryPath` (from `--inventory FILE`) replaces the workflow's own `hosts:`.
@@ -54,7 +58,7 @@ public struct WorkflowLoader {
             return nil
         }
         diagnostics += composing
-        let reader = NodeReader(file: file, problems: problems)
+        let reader = NodeReader(file: file, problems: problems, checksHostFiles: checksHostFiles)
         guard
             let fields = reader.mapping(
                 root, "a workflow file", hint: "a workflow is a map with 'name', 'inputs', 'hosts' and 'steps'; see docs/workflow-format.md"
@@ -201,7 +205,8 @@ public struct WorkflowLoader {
             return Inventory(file: path)
         }
         diagnostics += composing
-        return Inventory(hosts: NodeReader(file: file, problems: problems).inventoryHosts(root), file: path)
+        return Inventory(
+            hosts: NodeReader(file: file, problems: problems, checksHostFiles: checksHostFiles).inventoryHosts(root), file: path)
     }
 
     /// An error naming no content when `root` is neither a list holding a map nor a map with

@@ -22,7 +22,8 @@ struct InventoryChecks {
             }
         }
         problems += Self.acrossHosts(
-            workflow.inventory.hosts, fallback: workflow.inventory.file.map { SourceLocation(file: $0, line: 1, column: 1) })
+            workflow.inventory.hosts, fallback: workflow.inventory.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+            checkingFiles: true)
         return problems
     }
 
@@ -67,8 +68,9 @@ struct InventoryChecks {
         )
     }
 
-    /// Names and addresses that clash between hosts, reserved names, and missing ssh_config files.
-    static func acrossHosts(_ hosts: [InventoryHost], fallback: SourceLocation?) -> [Diagnostic] {
+    /// Names and addresses that clash between hosts, reserved names, and (`checkingFiles`)
+    /// missing ssh_config files.
+    static func acrossHosts(_ hosts: [InventoryHost], fallback: SourceLocation?, checkingFiles: Bool) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var byName: [String: InventoryHost] = [:]
         var byAddress: [String: InventoryHost] = [:]
@@ -113,7 +115,7 @@ struct InventoryChecks {
                     byAddress[endpoint] = host
                 }
             }
-            if let config = host.sshConfig, !config.hasPrefix("~"), !FileManager.default.fileExists(atPath: config),
+            if checkingFiles, let config = host.sshConfig, !config.hasPrefix("~"), !FileManager.default.fileExists(atPath: config),
                 missingConfigs.insert(config).inserted
             {
                 problems.append(
