@@ -187,7 +187,9 @@ import Testing
     }
 }
 
-/// `rig` run under `prlimit` (2 GiB of address space, 120 s of CPU), with its peak RSS.
+/// `rig` run under `prlimit` (2 GiB of address space, 120 s of CPU), with its peak RSS as GNU
+/// time measures it. Not from our own wait4: posix_spawn starts the child on this test process's
+/// memory (vfork), and Linux carries that image's RSS high-water mark into the child's ru_maxrss.
 enum LimitedRig {
     struct Result {
         var status: Int32
@@ -197,7 +199,11 @@ enum LimitedRig {
 
     static func run(_ arguments: [String], in directory: String) -> Result {
         let out = directory + "/.limited-rig-\(UUID().uuidString.prefix(8))"
-        defer { unlink(out) }
+        let rss = out + ".rss"
+        defer {
+            unlink(out)
+            unlink(rss)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -206,8 +212,10 @@ enum LimitedRig {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // prlimit and env exec in place, so the waited process is rig itself.
         let argv =
-            (["/usr/bin/prlimit", "--as=2147483648", "--cpu=120", "--", "/usr/bin/env", "-C", directory, RigProcess.executable]
-            + arguments).map { strdup($0) } + [nil]
+            ([
+                "/usr/bin/time", "-f", "%M", "-o", rss,
+                "/usr/bin/prlimit", "--as=2147483648", "--cpu=120", "--", "/usr/bin/env", "-C", directory, RigProcess.executable,
+            ] + arguments).map { strdup($0) } + [nil]
         let env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -215,14 +223,16 @@ enum LimitedRig {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, "/usr/bin/prlimit", &actions, nil, argv, envp) == 0 else {
-            return Result(status: -1, output: "cannot start prlimit", peakRSSKiB: 0)
+        guard posix_spawn(&pid, "/usr/bin/time", &actions, nil, argv, envp) == 0 else {
+            return Result(status: -1, output: "cannot start /usr/bin/time", peakRSSKiB: 0)
         }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // time exits with rig's status, or 128 + the signal that ended it.
         let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        // The figure is the file's last line (after "Command exited with non-zero status N").
+        let measured = (try? String(contentsOfFile: rss, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) }
         return Result(
-            status: code, output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", peakRSSKiB: Int(usage.ru_maxrss))
+            status: code, output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", peakRSSKiB: measured ?? Int.max)
     }
 }
