@@ -55,17 +55,7 @@ final class PipedRig {
             posix_spawn_file_actions_adddup2(&actions, 0, 2)
         }
         posix_spawnattr_setflags(&attributes, flags)
-        let env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
-        let argv = (["/usr/bin/env", "-C", directory, RigProcess.executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
-        precondition(code == 0, "cannot start \(RigProcess.executable): \(code)")
-        self.pid = pid
+        pid = RigProcess.spawn(arguments, in: directory, actions: &actions, attributes: &attributes)
         toClose.forEach { close($0) }
     }
 

@@ -18,6 +18,26 @@ enum RigProcess {
         return root.appendingPathComponent(".build/debug/rig").path
     }()
 
+    /// Starts rig in `directory` with the test's environment (never its `RIG_SECRET_*`) plus
+    /// `environment`; `env -C` changes folder, then execs rig in place, so the pid is rig's.
+    static func spawn(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:],
+        actions: inout posix_spawn_file_actions_t, attributes: UnsafePointer<posix_spawnattr_t>?
+    ) -> pid_t {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
+        env.merge(environment) { $1 }
+        let argv = (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, "/usr/bin/env", &actions, attributes, argv, envp)
+        precondition(code == 0, "cannot start \(executable): \(code)")
+        return pid
+    }
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -40,19 +60,7 @@ enum RigProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RIG_SECRET_") }
-            env.merge(environment) { $1 }
-            // env -C changes folder, then execs rig in the same process (so `pid` is rig's).
-            let argv = (["/usr/bin/env", "-C", directory, RigProcess.executable] + arguments).map { strdup($0) } + [nil]
-            let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer {
-                argv.forEach { free($0) }
-                envp.forEach { free($0) }
-            }
-            var pid: pid_t = 0
-            let code = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
-            precondition(code == 0, "cannot start \(RigProcess.executable): \(code)")
-            self.pid = pid
+            pid = RigProcess.spawn(arguments, in: directory, environment: environment, actions: &actions, attributes: nil)
         }
 
         /// Waits for the exit; collects and removes the output files.
